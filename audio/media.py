@@ -1,0 +1,279 @@
+"""Media import and the content-addressed media store.
+
+A file is imported once: hashed (SHA-256 of its bytes), decoded, converted to the programme
+rate with a band-limited resampler (soxr), reduced to mono or stereo, and stored as raw
+float32 frames beside a small JSON description and a waveform-peaks file. Render and playback
+then memory-map the raw frames instead of decoding compressed audio again.
+
+Layout under the store root: ``ab/abcdef….48000.f32`` (frames), ``….48000.json`` (written
+last: its presence means the entry is complete) and ``….48000.peaks.npy``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from audio.errors import Cancelled, MediaError
+from audio.fileio import atomic_write, write_text_atomically
+
+PEAK_BUCKET = 256  # frames per waveform-peak bucket
+_READ_BLOCK = 65_536
+_SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff", ".opus"}
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    source_id: str  # SHA-256 of the original file's bytes
+    rate: int
+    channels: int  # 1 or 2
+    frames: int
+    original_name: str
+    original_rate: int
+    original_channels: int
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.rate
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def downmix(block: np.ndarray) -> np.ndarray:
+    """Reduce any channel count to mono or stereo: 5.1 with the ITU-R BS.775 matrix."""
+    ch = block.shape[1]
+    if ch <= 2:
+        return block
+    if ch == 6:  # WAV order: L R C LFE Ls Rs; the LFE is dropped as in BS.775
+        c = 0.7071 * block[:, 2]
+        left = block[:, 0] + c + 0.7071 * block[:, 4]
+        right = block[:, 1] + c + 0.7071 * block[:, 5]
+        return (np.stack([left, right], axis=1) / 2.4142).astype(np.float32)
+    return block.mean(axis=1, keepdims=True, dtype=np.float32)
+
+
+class Decoder:
+    """Iterates float32 blocks (frames, channels) of a file; soundfile first, pydub second."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        # A file object copes with any file-name encoding (NFD, non-UTF-8 bytes).
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by blocks() or on error
+        self._sf: sf.SoundFile | None = None
+        self._pcm: np.ndarray | None = None
+        try:
+            self._sf = sf.SoundFile(self._file)
+            self.rate = self._sf.samplerate
+            self.channels = self._sf.channels
+            self.frames_hint = max(self._sf.frames, 1)
+        except (sf.LibsndfileError, RuntimeError, TypeError):
+            self._file.close()
+            self._pcm, self.rate = _decode_with_ffmpeg(path)
+            self.channels = self._pcm.shape[1]
+            self.frames_hint = max(len(self._pcm), 1)
+
+    def blocks(self):
+        if self._sf is not None:
+            try:
+                while True:
+                    try:
+                        block = self._sf.read(_READ_BLOCK, dtype="float32", always_2d=True)
+                    except (sf.LibsndfileError, RuntimeError):
+                        break  # a truncated file: keep what decoded
+                    if not len(block):
+                        break
+                    yield block
+            finally:
+                self._sf.close()
+                self._file.close()
+        else:
+            for i in range(0, len(self._pcm), _READ_BLOCK):
+                yield self._pcm[i : i + _READ_BLOCK]
+
+
+def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+    name = path.name
+    if shutil.which("ffmpeg") is None:
+        raise MediaError(
+            f"Cannot read '{name}': not a supported audio file (WAV, FLAC, OGG, MP3). "
+            "Other formats need ffmpeg, which is not installed.",
+            f"Không đọc được '{name}': không phải tệp âm thanh được hỗ trợ (WAV, FLAC, OGG, "
+            "MP3). Định dạng khác cần ffmpeg, nhưng máy chưa cài ffmpeg.",
+        )
+    from pydub import AudioSegment  # only when needed: it looks for ffmpeg on import
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        with open(path, "rb") as f:
+            seg = AudioSegment.from_file(f)
+    except (CouldntDecodeError, IndexError, OSError) as exc:
+        raise MediaError(
+            f"Cannot read '{name}': the file is damaged or is not audio.",
+            f"Không đọc được '{name}': tệp bị hỏng hoặc không phải âm thanh.",
+        ) from exc
+    full_scale = float(1 << (8 * seg.sample_width - 1))
+    pcm = np.array(seg.get_array_of_samples(), dtype=np.float32) / full_scale
+    return pcm.reshape(-1, seg.channels), seg.frame_rate
+
+
+class MediaStore:
+    """The content-addressed store of imported media under one folder."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._open: dict[tuple[str, int], np.ndarray] = {}
+
+    def _base(self, source_id: str, rate: int) -> Path:
+        return self.root / source_id[:2] / f"{source_id}.{rate}"
+
+    def info(self, source_id: str, rate: int) -> MediaInfo | None:
+        meta = Path(str(self._base(source_id, rate)) + ".json")
+        if not meta.exists():
+            return None
+        return MediaInfo(**json.loads(meta.read_text("utf-8")))
+
+    def has(self, source_id: str, rate: int) -> bool:
+        return self.info(source_id, rate) is not None
+
+    def frames(self, source_id: str, rate: int) -> np.ndarray:
+        """The source's frames as a read-only memory map, shape (frames, channels) float32."""
+        key = (source_id, rate)
+        data = self._open.get(key)
+        if data is None:
+            info = self.info(source_id, rate)
+            if info is None:
+                raise MediaError(
+                    f"Media {source_id[:12]}… is missing from the media folder {self.root}.",
+                    f"Thiếu tệp âm thanh {source_id[:12]}… trong thư mục {self.root}.",
+                )
+            raw = Path(str(self._base(source_id, rate)) + ".f32")
+            data = np.memmap(raw, dtype=np.float32, mode="r", shape=(info.frames, info.channels))
+            self._open[key] = data
+        return data
+
+    def peaks(self, source_id: str, rate: int) -> np.ndarray:
+        """Waveform peaks: (buckets, 2) float32 of (min, max) per PEAK_BUCKET frames."""
+        return np.load(Path(str(self._base(source_id, rate)) + ".peaks.npy"))
+
+    def import_file(
+        self, path: str | os.PathLike, rate: int, progress: Progress | None = None
+    ) -> MediaInfo:
+        """Decode `path` into the store at `rate`; return the existing entry if already there.
+
+        Raises MediaError for an empty, unreadable or undecodable file; Cancelled when
+        `progress` raises it. Nothing half-written is left behind either way.
+        """
+        path = Path(path)
+        name = path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise MediaError(
+                f"Cannot open '{name}': {exc.strerror}.",
+                f"Không mở được '{name}': {exc.strerror}.",
+            ) from exc
+        if size == 0:
+            raise MediaError(f"'{name}' is empty (0 bytes).", f"Tệp '{name}' rỗng (0 byte).")
+        source_id = file_sha256(path)
+        existing = self.info(source_id, rate)
+        if existing is not None:
+            return existing
+
+        decoder = Decoder(path)
+        base = self._base(source_id, rate)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(str(base) + ".f32") as out:
+            frames, channels, peaks = self._convert(decoder, rate, out, progress)
+            if frames == 0:
+                raise MediaError(
+                    f"'{name}' holds no audio.", f"Tệp '{name}' không có dữ liệu âm thanh."
+                )
+        with atomic_write(str(base) + ".peaks.npy") as f:
+            np.save(f, peaks)
+        info = MediaInfo(
+            source_id=source_id,
+            rate=rate,
+            channels=channels,
+            frames=frames,
+            original_name=name,
+            original_rate=decoder.rate,
+            original_channels=decoder.channels,
+        )
+        # The description is written last: its presence marks a complete entry.
+        write_text_atomically(str(base) + ".json", json.dumps(dataclasses.asdict(info)))
+        return info
+
+    def _convert(self, decoder: Decoder, rate: int, out, progress: Progress | None):
+        """Stream decoder blocks → downmix → resample → `out`; return (frames, channels, peaks)."""
+        out_channels = 2 if decoder.channels in (2, 6) else 1
+        resampler = None
+        if decoder.rate != rate:
+            resampler = soxr.ResampleStream(decoder.rate, rate, out_channels, dtype="float32")
+        frames = read = 0
+        peaks = _PeakAccumulator()
+
+        def emit(block: np.ndarray) -> None:
+            nonlocal frames
+            if len(block):
+                block = np.ascontiguousarray(block.reshape(len(block), out_channels), np.float32)
+                out.write(block.tobytes())
+                peaks.add(block)
+                frames += len(block)
+
+        for block in decoder.blocks():
+            read += len(block)
+            block = downmix(block)
+            if resampler is not None:
+                block = resampler.resample_chunk(np.ascontiguousarray(block))
+            emit(block)
+            if progress is not None:
+                progress(min(read / decoder.frames_hint, 1.0))
+        if resampler is not None and read:
+            emit(resampler.resample_chunk(np.zeros((0, out_channels), np.float32), last=True))
+        return frames, out_channels, peaks.result()
+
+
+class _PeakAccumulator:
+    """Min/max of the channel mean per PEAK_BUCKET frames, fed block by block."""
+
+    def __init__(self):
+        self._parts: list[np.ndarray] = []
+        self._carry = np.zeros(0, np.float32)
+
+    def add(self, block: np.ndarray) -> None:
+        mono = np.concatenate([self._carry, block.mean(axis=1, dtype=np.float32)])
+        whole = len(mono) // PEAK_BUCKET * PEAK_BUCKET
+        if whole:
+            b = mono[:whole].reshape(-1, PEAK_BUCKET)
+            self._parts.append(np.stack([b.min(axis=1), b.max(axis=1)], axis=1))
+        self._carry = mono[whole:]
+
+    def result(self) -> np.ndarray:
+        if len(self._carry):
+            c = self._carry
+            self._parts.append(np.array([[c.min(), c.max()]], np.float32))
+        if not self._parts:
+            return np.zeros((0, 2), np.float32)
+        return np.concatenate(self._parts).astype(np.float32)
+
+
+__all__ = ["Cancelled", "Decoder", "MediaError", "MediaInfo", "MediaStore", "PEAK_BUCKET", "downmix"]

@@ -1,0 +1,156 @@
+"""Immutable programme timeline: Timeline → Track → Clip.
+
+Time is counted in frames at the timeline's rate, never in float seconds. Every value here is
+frozen; an edit makes a new Timeline that shares the unchanged tracks and clips, so undo is a
+list of snapshots and the audio thread can read whichever snapshot is current without locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from audio import DEFAULT_RATE
+
+
+class TrackRole(StrEnum):
+    VOICE = "voice"
+    MUSIC_BED = "music_bed"
+    JINGLE = "jingle"
+
+
+class FadeShape(StrEnum):
+    LINEAR = "linear"
+    EQUAL_POWER = "equal_power"
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopePoint:
+    """A gain envelope breakpoint, `frame` relative to the clip start."""
+
+    frame: int
+    gain_db: float
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """A window onto an immutable media source placed on a track.
+
+    `source_id` names the media (its SHA-256); `start` is where the clip sits on the timeline;
+    `source_offset` is where in the source it begins; `length` is how many frames it plays.
+    Fades are in frames and lie inside the clip. `envelope` is an optional piecewise-linear
+    gain in dB (frames relative to the clip start), applied on top of `gain_db`.
+    """
+
+    source_id: str
+    start: int
+    length: int
+    source_offset: int = 0
+    gain_db: float = 0.0
+    fade_in: int = 0
+    fade_out: int = 0
+    fade_in_shape: FadeShape = FadeShape.EQUAL_POWER
+    fade_out_shape: FadeShape = FadeShape.EQUAL_POWER
+    envelope: tuple[EnvelopePoint, ...] = ()
+    name: str = ""
+    auto_level: bool = True
+
+    def __post_init__(self) -> None:
+        if self.length <= 0:
+            raise ValueError("clip length must be positive")
+        if self.start < 0 or self.source_offset < 0:
+            raise ValueError("clip start and source offset must not be negative")
+        if self.fade_in < 0 or self.fade_out < 0 or self.fade_in + self.fade_out > self.length:
+            raise ValueError("fades must fit inside the clip")
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    def with_changes(self, **changes) -> Clip:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A lane of clips sorted by start. Clips may overlap: a crossfade is two overlapping
+    clips with fades, and the mixer sums them."""
+
+    name: str
+    clips: tuple[Clip, ...] = ()
+    role: TrackRole = TrackRole.VOICE
+    gain_db: float = 0.0
+    pan: float = 0.0  # -1 left … +1 right
+    mute: bool = False
+    solo: bool = False
+    armed: bool = False
+    input_channels: tuple[int, ...] = ()  # which device input channels feed it when armed
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= self.pan <= 1.0:
+            raise ValueError("pan must lie in [-1, 1]")
+
+    @property
+    def end(self) -> int:
+        return max((c.end for c in self.clips), default=0)
+
+    def with_changes(self, **changes) -> Track:
+        return replace(self, **changes)
+
+    def with_clip(self, clip: Clip) -> Track:
+        """A copy with `clip` added, kept sorted by start."""
+        clips = sorted((*self.clips, clip), key=lambda c: (c.start, c.end))
+        return replace(self, clips=tuple(clips))
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    frame: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    rate: int = DEFAULT_RATE
+    tracks: tuple[Track, ...] = ()
+    master_gain_db: float = 0.0
+    markers: tuple[Marker, ...] = field(default=())
+
+    @property
+    def length(self) -> int:
+        """Frames from 0 to the end of the last clip."""
+        return max((t.end for t in self.tracks), default=0)
+
+    def with_changes(self, **changes) -> Timeline:
+        return replace(self, **changes)
+
+    def with_track(self, index: int, track: Track) -> Timeline:
+        tracks = list(self.tracks)
+        tracks[index] = track
+        return replace(self, tracks=tuple(tracks))
+
+    def add_track(self, track: Track) -> Timeline:
+        return replace(self, tracks=(*self.tracks, track))
+
+    def track_index(self, name: str) -> int | None:
+        for i, t in enumerate(self.tracks):
+            if t.name == name:
+                return i
+        return None
+
+    def audible_tracks(self) -> tuple[Track, ...]:
+        """Tracks that sound: any solo wins over mute, as on a mixing desk."""
+        if any(t.solo for t in self.tracks):
+            return tuple(t for t in self.tracks if t.solo)
+        return tuple(t for t in self.tracks if not t.mute)
+
+    def source_ids(self) -> set[str]:
+        return {c.source_id for t in self.tracks for c in t.clips}
+
+
+def seconds_to_frames(seconds: float, rate: int) -> int:
+    return int(round(seconds * rate))
+
+
+def frames_to_seconds(frames: int, rate: int) -> float:
+    return frames / rate

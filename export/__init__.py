@@ -1,0 +1,1 @@
+"""Render a timeline to a finished master: loudness, limiting, encoders, tags, destinations."""

@@ -1,0 +1,135 @@
+"""Encoders: MP3 (constant bitrate, gapless), WAV and FLAC, plus ID3v2 tags.
+
+An encoder takes float32 blocks (frames, channels) at its own rate and channel count and
+writes one file. MP3 goes through libsndfile's LAME (bundled with soundfile), which writes the
+LAME/Xing header with encoder delay and padding, so the decoded length equals the input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import soundfile as sf
+from mutagen.id3 import COMM, ID3, TCON, TDRC, TIT2, TPE1, TPUB, ID3NoHeaderError
+
+from audio.errors import StudioError
+
+MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
+FORMATS = ("mp3", "wav", "flac")
+
+
+class Encoder(Protocol):
+    def write(self, block: np.ndarray) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingSettings:
+    format: str = "mp3"
+    rate: int = 44_100
+    channels: int = 1
+    bitrate_kbps: int = 64
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise StudioError(
+                f"Unknown output format '{self.format}' (use mp3, wav or flac).",
+                f"Định dạng xuất '{self.format}' không hợp lệ (dùng mp3, wav hoặc flac).",
+            )
+        if self.channels not in (1, 2):
+            raise StudioError("Channels must be 1 or 2.", "Số kênh phải là 1 hoặc 2.")
+        if self.rate not in (44_100, 48_000):
+            raise StudioError(
+                "Sample rate must be 44100 or 48000 Hz.",
+                "Tần số lấy mẫu phải là 44100 hoặc 48000 Hz.",
+            )
+        if self.format == "mp3" and self.bitrate_kbps not in MP3_BITRATES_KBPS:
+            raise StudioError(
+                f"MP3 bitrate must be one of {', '.join(map(str, MP3_BITRATES_KBPS))} kbps.",
+                f"Tốc độ bit MP3 phải là một trong {', '.join(map(str, MP3_BITRATES_KBPS))} kbps.",
+            )
+
+
+class SoundFileEncoder:
+    """WAV (PCM 16-bit), FLAC (16-bit) or MP3 (CBR) through libsndfile."""
+
+    def __init__(self, path: str | os.PathLike, settings: EncodingSettings):
+        kwargs: dict = {}
+        if settings.format == "mp3":
+            fmt, subtype = "MP3", "MPEG_LAYER_III"
+            # libsndfile maps a compression level in [0, 1] linearly onto 320…32 kbps and
+            # rounds down to a legal bitrate; aim just above the wanted one.
+            level = (320 - settings.bitrate_kbps) / 288 - 1e-4
+            kwargs = {"compression_level": max(0.0, min(1.0, level)), "bitrate_mode": "CONSTANT"}
+        elif settings.format == "flac":
+            fmt, subtype = "FLAC", "PCM_16"
+        else:
+            fmt, subtype = "WAV", "PCM_16"
+        self._file = sf.SoundFile(
+            str(path),
+            "w",
+            samplerate=settings.rate,
+            channels=settings.channels,
+            format=fmt,
+            subtype=subtype,
+            **kwargs,
+        )
+
+    def write(self, block: np.ndarray) -> None:
+        self._file.write(block)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def open_encoder(path: str | os.PathLike, settings: EncodingSettings) -> Encoder:
+    return SoundFileEncoder(path, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    title: str = ""
+    station: str = ""
+    date: str = ""  # ISO date, e.g. 2026-11-26
+    category: str = ""
+    comment: str = ""
+    author: str = ""
+
+
+def write_id3(path: str | os.PathLike, tags: Tags) -> None:
+    """Write ID3v2.3 tags in UTF-16, which Windows Explorer and head-end players read."""
+    try:
+        id3 = ID3(str(path))
+    except ID3NoHeaderError:
+        id3 = ID3()
+    enc = 1  # UTF-16 with BOM: the Unicode encoding ID3v2.3 allows
+    if tags.title:
+        id3.setall("TIT2", [TIT2(encoding=enc, text=tags.title)])
+    if tags.author or tags.station:
+        id3.setall("TPE1", [TPE1(encoding=enc, text=tags.author or tags.station)])
+    if tags.station:
+        id3.setall("TPUB", [TPUB(encoding=enc, text=tags.station)])
+    if tags.date:
+        id3.setall("TDRC", [TDRC(encoding=enc, text=tags.date)])
+    if tags.category:
+        id3.setall("TCON", [TCON(encoding=enc, text=tags.category)])
+    if tags.comment:
+        id3.setall("COMM", [COMM(encoding=enc, lang="vie", desc="", text=tags.comment)])
+    id3.save(str(path), v2_version=3)
+
+
+def decoded_length(path: str | Path) -> tuple[int, int]:
+    """(frames, rate) of an encoded file as a decoder sees it."""
+    with open(path, "rb") as f, sf.SoundFile(f) as snd:
+        frames = 0
+        while True:
+            block = snd.read(65536, dtype="float32", always_2d=True)
+            if not len(block):
+                break
+            frames += len(block)
+        return frames, snd.samplerate

@@ -1,0 +1,237 @@
+"""The command line: assemble, render and measure programmes without the window.
+
+Every user error ends with one line in the user's language and a non-zero exit code, never a
+traceback. Sub-commands live in small functions registered in `COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from audio.errors import Cancelled, StudioError, current_language
+from audio.loudness import LoudnessMeter
+from audio.media import Decoder, MediaStore
+from audio.timeline import TrackRole, seconds_to_frames
+from export.encoders import EncodingSettings, Tags
+from export.master import MasterSettings, export_master
+from studio.edits import add_source_clip
+from studio.paths import StudioHome
+from studio.programme import Programme, load_programme, save_programme
+
+
+def _t(en: str, vi: str) -> str:
+    return vi if current_language() == "vi" else en
+
+
+def _store(home: StudioHome) -> MediaStore:
+    return MediaStore(home.ensure().media)
+
+
+def cmd_new(args: argparse.Namespace, home: StudioHome) -> int:
+    path = Path(args.programme)
+    if path.exists() and not args.force:
+        raise StudioError(
+            f"'{path}' already exists (use --force to replace it).",
+            f"'{path}' đã tồn tại (dùng --force để ghi đè).",
+        )
+    save_programme(Programme(title=args.title or path.stem), path)
+    print(_t(f"Created {path}", f"Đã tạo {path}"))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace, home: StudioHome) -> int:
+    programme = load_programme(args.programme)
+    rate = programme.timeline.rate
+    info = _store(home).import_file(args.audio, rate)
+    start = None if args.at is None else seconds_to_frames(args.at, rate)
+    role = TrackRole(args.role) if args.role else None
+    programme = add_source_clip(
+        programme, info, args.track, start, args.gain_db, role, os.path.abspath(args.audio)
+    )
+    save_programme(programme, args.programme)
+    print(
+        _t(
+            f"Added '{info.original_name}' ({info.duration_s:.2f} s) to track '{args.track}'",
+            f"Đã thêm '{info.original_name}' ({info.duration_s:.2f} giây) vào rãnh '{args.track}'",
+        )
+    )
+    return 0
+
+
+def _progress_printer() -> Callable[[float], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(fraction: float) -> None:
+        pct = int(fraction * 100)
+        if pct != last[0]:
+            last[0] = pct
+            print(f"\r{pct:3d}%", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_render(args: argparse.Namespace, home: StudioHome) -> int:
+    programme = load_programme(args.programme)
+    out = Path(args.output)
+    fmt = args.format or (out.suffix.lower().lstrip(".") or "mp3")
+    encoding = EncodingSettings(
+        format=fmt,
+        rate=args.rate,
+        channels=2 if args.stereo else 1,
+        bitrate_kbps=args.bitrate,
+    )
+    settings = MasterSettings(
+        encoding=encoding,
+        target_lufs=None if args.no_normalise else args.target_lufs,
+        ceiling_dbtp=args.ceiling_dbtp,
+    )
+    store = _store(home)
+    rate = programme.timeline.rate
+    tags = Tags(
+        title=args.title or programme.title,
+        station=programme.meta("station"),
+        category=programme.meta("category"),
+        author=programme.meta("author"),
+        date=programme.meta("date"),
+    )
+    result = export_master(
+        programme.timeline,
+        lambda sid: store.frames(sid, rate),
+        out,
+        settings,
+        tags,
+        _progress_printer(),
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        _t(
+            f"Wrote {result.path} ({result.frames / result.rate:.2f} s, gain {result.gain_db:+.1f} dB)",
+            f"Đã ghi {result.path} ({result.frames / result.rate:.2f} giây, "
+            f"khuếch đại {result.gain_db:+.1f} dB)",
+        )
+    )
+    return 0
+
+
+def measure_file(path: str | os.PathLike) -> dict:
+    """The loudness measurement of one audio file as a JSON-ready dict."""
+    decoder = Decoder(Path(path))
+    meter = LoudnessMeter(decoder.rate, decoder.channels)
+    for block in decoder.blocks():
+        meter.feed(block)
+    report = meter.report().as_dict()
+    return {"file": os.fsdecode(path), **_finite(report)}
+
+
+def _finite(d: dict) -> dict:
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+
+def cmd_loudness(args: argparse.Namespace, home: StudioHome) -> int:
+    results, failed = [], 0
+    for f in args.files:
+        try:
+            results.append(measure_file(f))
+        except StudioError as exc:
+            failed += 1
+            results.append({"file": f, "error": exc.message()})
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            if "error" in r:
+                print(f"{r['file']}: {r['error']}")
+                continue
+
+            def fmt(v, unit):
+                return "—" if v is None else f"{v:.1f} {unit}"
+
+            print(
+                f"{r['file']}: I {fmt(r['integrated_lufs'], 'LUFS')}, "
+                f"TP {fmt(r['true_peak_dbtp'], 'dBTP')}, "
+                f"SP {fmt(r['sample_peak_dbfs'], 'dBFS')}, "
+                f"LRA {fmt(r['loudness_range_lu'], 'LU')}, {r['duration_s']:.2f} s"
+            )
+    return 1 if failed else 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, StudioHome], int]] = {
+    "new": cmd_new,
+    "add": cmd_add,
+    "render": cmd_render,
+    "loudness": cmd_loudness,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        description=_t(
+            "Studio Truyền Thanh. Without a command, opens the window.",
+            "Studio Truyền Thanh. Không có lệnh con thì mở cửa sổ chương trình.",
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("new", help=_t("create an empty programme", "tạo chương trình trống"))
+    p.add_argument("programme")
+    p.add_argument("--title")
+    p.add_argument("--force", action="store_true")
+
+    p = sub.add_parser("add", help=_t("add an audio file to a track", "thêm tệp âm thanh vào rãnh"))
+    p.add_argument("programme")
+    p.add_argument("audio")
+    p.add_argument("--track", required=True)
+    p.add_argument("--at", type=float, help=_t("start in seconds", "bắt đầu tại giây"))
+    p.add_argument("--gain-db", type=float, default=0.0)
+    p.add_argument("--role", choices=[r.value for r in TrackRole])
+
+    p = sub.add_parser("render", help=_t("export a programme", "xuất chương trình"))
+    p.add_argument("programme")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--format", choices=["mp3", "wav", "flac"])
+    p.add_argument("--target-lufs", type=float, default=-16.0)
+    p.add_argument("--ceiling-dbtp", type=float, default=-1.0)
+    p.add_argument("--no-normalise", action="store_true")
+    p.add_argument("--bitrate", type=int, default=64, help="kbps (MP3)")
+    p.add_argument("--rate", type=int, default=44_100, choices=[44_100, 48_000])
+    ch = p.add_mutually_exclusive_group()
+    ch.add_argument("--mono", action="store_true", help=_t("(default)", "(mặc định)"))
+    ch.add_argument("--stereo", action="store_true")
+    p.add_argument("--title")
+
+    p = sub.add_parser("loudness", help=_t("measure loudness", "đo độ lớn âm thanh"))
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def run(argv: list[str], home: StudioHome | None = None) -> int:
+    """Run a sub-command; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    home = home or StudioHome.default()
+    try:
+        return COMMANDS[args.command](args, home)
+    except StudioError as exc:
+        print(exc.message(), file=sys.stderr)
+        return 1
+    except Cancelled:
+        print(_t("Cancelled.", "Đã huỷ."), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(_t("Interrupted.", "Đã dừng."), file=sys.stderr)
+        return 130
+
+
+def is_command(argv: list[str]) -> bool:
+    """True when argv asks for a sub-command (or help) rather than the window."""
+    return bool(argv) and (argv[0] in COMMANDS or argv[0].startswith("-"))

@@ -1,0 +1,261 @@
+"""The programme document: a timeline plus what is needed to find its media again.
+
+Saved as versioned JSON (format described in docs/programme-format.md), written atomically.
+Older versions are upgraded on load; a file from a newer version of the app, or a damaged
+file, is refused with a clear message and never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from audio.errors import StudioError
+from audio.fileio import write_text_atomically
+from audio.media import MediaInfo, MediaStore
+from audio.timeline import (
+    Clip,
+    EnvelopePoint,
+    FadeShape,
+    Marker,
+    Timeline,
+    Track,
+    TrackRole,
+)
+
+FORMAT = "studio-truyen-thanh/programme"
+VERSION = 1
+SUFFIX = ".sttprog"
+
+
+class ProgrammeError(StudioError):
+    """A programme file that cannot be read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """Where a source came from, so missing media can be found again and re-imported."""
+
+    source_id: str
+    original_name: str
+    original_path: str = ""
+    frames: int = 0
+    channels: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    title: str = ""
+    timeline: Timeline = field(default_factory=Timeline)
+    media: tuple[MediaRef, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()  # category, author, summary … as plain pairs
+
+    def with_changes(self, **changes) -> Programme:
+        return replace(self, **changes)
+
+    def media_ref(self, source_id: str) -> MediaRef | None:
+        return next((m for m in self.media if m.source_id == source_id), None)
+
+    def with_media(self, ref: MediaRef) -> Programme:
+        if self.media_ref(ref.source_id) is not None:
+            return self
+        return replace(self, media=(*self.media, ref))
+
+    def meta(self, key: str, default: str = "") -> str:
+        return dict(self.metadata).get(key, default)
+
+
+def media_ref_for(info: MediaInfo, original_path: str | os.PathLike = "") -> MediaRef:
+    return MediaRef(
+        source_id=info.source_id,
+        original_name=info.original_name,
+        original_path=os.fsdecode(original_path) if original_path else "",
+        frames=info.frames,
+        channels=info.channels,
+    )
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+def _clip_to_json(c: Clip) -> dict:
+    d = {
+        "source": c.source_id,
+        "start": c.start,
+        "length": c.length,
+        "source_offset": c.source_offset,
+        "gain_db": c.gain_db,
+        "fade_in": c.fade_in,
+        "fade_out": c.fade_out,
+        "fade_in_shape": str(c.fade_in_shape),
+        "fade_out_shape": str(c.fade_out_shape),
+        "name": c.name,
+        "auto_level": c.auto_level,
+    }
+    if c.envelope:
+        d["envelope"] = [[p.frame, p.gain_db] for p in c.envelope]
+    return d
+
+
+def _clip_from_json(d: dict) -> Clip:
+    return Clip(
+        source_id=str(d["source"]),
+        start=int(d["start"]),
+        length=int(d["length"]),
+        source_offset=int(d.get("source_offset", 0)),
+        gain_db=float(d.get("gain_db", 0.0)),
+        fade_in=int(d.get("fade_in", 0)),
+        fade_out=int(d.get("fade_out", 0)),
+        fade_in_shape=FadeShape(d.get("fade_in_shape", FadeShape.EQUAL_POWER)),
+        fade_out_shape=FadeShape(d.get("fade_out_shape", FadeShape.EQUAL_POWER)),
+        envelope=tuple(EnvelopePoint(int(f), float(g)) for f, g in d.get("envelope", ())),
+        name=str(d.get("name", "")),
+        auto_level=bool(d.get("auto_level", True)),
+    )
+
+
+def _track_to_json(t: Track) -> dict:
+    return {
+        "name": t.name,
+        "role": str(t.role),
+        "gain_db": t.gain_db,
+        "pan": t.pan,
+        "mute": t.mute,
+        "solo": t.solo,
+        "armed": t.armed,
+        "input_channels": list(t.input_channels),
+        "clips": [_clip_to_json(c) for c in t.clips],
+    }
+
+
+def _track_from_json(d: dict) -> Track:
+    return Track(
+        name=str(d["name"]),
+        role=TrackRole(d.get("role", TrackRole.VOICE)),
+        gain_db=float(d.get("gain_db", 0.0)),
+        pan=float(d.get("pan", 0.0)),
+        mute=bool(d.get("mute", False)),
+        solo=bool(d.get("solo", False)),
+        armed=bool(d.get("armed", False)),
+        input_channels=tuple(int(c) for c in d.get("input_channels", ())),
+        clips=tuple(
+            sorted((_clip_from_json(c) for c in d.get("clips", ())), key=lambda c: c.start)
+        ),
+    )
+
+
+def programme_to_json(p: Programme) -> dict:
+    tl = p.timeline
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": p.title,
+        "rate": tl.rate,
+        "master_gain_db": tl.master_gain_db,
+        "tracks": [_track_to_json(t) for t in tl.tracks],
+        "markers": [{"frame": m.frame, "name": m.name} for m in tl.markers],
+        "media": [
+            {
+                "source": m.source_id,
+                "original_name": m.original_name,
+                "original_path": m.original_path,
+                "frames": m.frames,
+                "channels": m.channels,
+            }
+            for m in p.media
+        ],
+        "metadata": dict(p.metadata),
+    }
+
+
+# Upgrades from version N to N+1, applied in order on load. Each takes and returns the dict.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+def programme_from_json(d: dict, name: str = "") -> Programme:
+    if not isinstance(d, dict) or d.get("format") != FORMAT:
+        raise ProgrammeError(
+            f"'{name}' is not a Studio Truyền Thanh programme.",
+            f"'{name}' không phải tệp chương trình của Studio Truyền Thanh.",
+        )
+    version = d.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise _damaged(name, "bad version")
+    if version > VERSION:
+        raise ProgrammeError(
+            f"'{name}' was saved by a newer version of the app (format {version}; this app "
+            f"reads up to {VERSION}). Update the app to open it; the file was not changed.",
+            f"'{name}' được lưu bởi phiên bản mới hơn của ứng dụng (định dạng {version}; bản "
+            f"này đọc tới {VERSION}). Hãy cập nhật ứng dụng để mở; tệp không bị thay đổi.",
+        )
+    while version < VERSION:
+        d = MIGRATIONS[version](d)
+        version += 1
+    try:
+        timeline = Timeline(
+            rate=int(d.get("rate", 48_000)),
+            master_gain_db=float(d.get("master_gain_db", 0.0)),
+            tracks=tuple(_track_from_json(t) for t in d.get("tracks", ())),
+            markers=tuple(
+                Marker(int(m["frame"]), str(m.get("name", ""))) for m in d.get("markers", ())
+            ),
+        )
+        media = tuple(
+            MediaRef(
+                source_id=str(m["source"]),
+                original_name=str(m.get("original_name", "")),
+                original_path=str(m.get("original_path", "")),
+                frames=int(m.get("frames", 0)),
+                channels=int(m.get("channels", 0)),
+            )
+            for m in d.get("media", ())
+        )
+        metadata = tuple((str(k), str(v)) for k, v in dict(d.get("metadata", {})).items())
+        return Programme(
+            title=str(d.get("title", "")), timeline=timeline, media=media, metadata=metadata
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _damaged(name, str(exc)) from exc
+
+
+def _damaged(name: str, detail: str) -> ProgrammeError:
+    return ProgrammeError(
+        f"'{name}' is damaged and cannot be opened ({detail}). The file was not changed.",
+        f"Tệp '{name}' bị hỏng, không mở được ({detail}). Tệp không bị thay đổi.",
+    )
+
+
+def save_programme(p: Programme, path: str | os.PathLike) -> None:
+    path = Path(path)
+    text = json.dumps(programme_to_json(p), ensure_ascii=False, indent=1)
+    try:
+        write_text_atomically(path, text)
+    except OSError as exc:
+        raise ProgrammeError(
+            f"Cannot save '{path.name}' in {path.parent}: {exc.strerror}.",
+            f"Không lưu được '{path.name}' vào {path.parent}: {exc.strerror}.",
+        ) from exc
+
+
+def load_programme(path: str | os.PathLike) -> Programme:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProgrammeError(
+            f"Cannot open '{path.name}': {exc.strerror}.",
+            f"Không mở được '{path.name}': {exc.strerror}.",
+        ) from exc
+    try:
+        d = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _damaged(path.name, "not valid JSON") from exc
+    return programme_from_json(d, path.name)
+
+
+def missing_media(p: Programme, store: MediaStore) -> list[str]:
+    """Source ids that the timeline uses but the media store lacks."""
+    return sorted(s for s in p.timeline.source_ids() if not store.has(s, p.timeline.rate))
