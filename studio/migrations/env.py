@@ -1,0 +1,15 @@
+"""Alembic environment: runs on the connection `studio.db.upgrade_schema` hands it."""
+
+from alembic import context
+
+import studio.library.models  # noqa: F401 - registers the tables on Base.metadata
+from studio.db import Base
+
+connection = context.config.attributes.get("connection")
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()
