@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import sosfilt, sosfilt_zi
+from scipy.signal import sosfilt
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -73,7 +73,7 @@ class LoudnessMeter:
         self.rate = rate
         self.channels = channels
         self._sos = k_weighting_sos(rate)
-        self._zi = np.repeat(sosfilt_zi(self._sos)[:, None, :], channels, axis=1) * 0.0
+        self._zi = np.zeros((len(self._sos), 2, channels))  # filter state, starts at rest
         self._weights = channel_weights(channels)
         self._hop = rate // 10
         self._partial = np.zeros(channels)  # weighted energy sum of the unfinished hop

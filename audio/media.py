@@ -76,7 +76,13 @@ class Decoder:
     def __init__(self, path: Path):
         self.path = path
         # A file object copes with any file-name encoding (NFD, non-UTF-8 bytes).
-        self._file = open(path, "rb")  # noqa: SIM115 - closed by blocks() or on error
+        try:
+            self._file = open(path, "rb")  # noqa: SIM115 - closed by blocks() or on error
+        except OSError as exc:
+            raise MediaError(
+                f"Cannot open '{path.name}': {exc.strerror}.",
+                f"Không mở được '{path.name}': {exc.strerror}.",
+            ) from exc
         self._sf: sf.SoundFile | None = None
         self._pcm: np.ndarray | None = None
         try:

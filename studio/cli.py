@@ -164,12 +164,9 @@ def cmd_loudness(args: argparse.Namespace, home: StudioHome) -> int:
     return 1 if failed else 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, StudioHome], int]] = {
-    "new": cmd_new,
-    "add": cmd_add,
-    "render": cmd_render,
-    "loudness": cmd_loudness,
-}
+# Sub-command modules: each has `register(subparsers)` that adds its parsers with
+# `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
+EXTENSIONS: list = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,11 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("new", help=_t("create an empty programme", "tạo chương trình trống"))
+    p.set_defaults(handler=cmd_new)
     p.add_argument("programme")
     p.add_argument("--title")
     p.add_argument("--force", action="store_true")
 
     p = sub.add_parser("add", help=_t("add an audio file to a track", "thêm tệp âm thanh vào rãnh"))
+    p.set_defaults(handler=cmd_add)
     p.add_argument("programme")
     p.add_argument("audio")
     p.add_argument("--track", required=True)
@@ -196,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in TrackRole])
 
     p = sub.add_parser("render", help=_t("export a programme", "xuất chương trình"))
+    p.set_defaults(handler=cmd_render)
     p.add_argument("programme")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--format", choices=["mp3", "wav", "flac"])
@@ -210,8 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title")
 
     p = sub.add_parser("loudness", help=_t("measure loudness", "đo độ lớn âm thanh"))
+    p.set_defaults(handler=cmd_loudness)
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
+    for module in EXTENSIONS:
+        module.register(sub)
     return parser
 
 
@@ -220,7 +223,10 @@ def run(argv: list[str], home: StudioHome | None = None) -> int:
     args = build_parser().parse_args(argv)
     home = home or StudioHome.default()
     try:
-        return COMMANDS[args.command](args, home)
+        if args.command is None:
+            build_parser().print_help()
+            return 2
+        return args.handler(args, home)
     except StudioError as exc:
         print(exc.message(), file=sys.stderr)
         return 1
@@ -234,4 +240,9 @@ def run(argv: list[str], home: StudioHome | None = None) -> int:
 
 def is_command(argv: list[str]) -> bool:
     """True when argv asks for a sub-command (or help) rather than the window."""
-    return bool(argv) and (argv[0] in COMMANDS or argv[0].startswith("-"))
+    if not argv:
+        return False
+    if argv[0].startswith("-"):
+        return True
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return argv[0] in sub.choices
