@@ -1,0 +1,79 @@
+"""User settings, each declared once with its type and default.
+
+Stored as JSON in the studio home (written atomically). Unknown keys from a newer version are
+kept untouched; a damaged file falls back to the defaults and is set aside, never lost.
+Secrets never go here (they go to the OS keyring).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audio.fileio import write_text_atomically
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    type: type
+    default: Any
+    doc: str = ""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("language", str, "vi", "UI language: vi or en"),
+    Setting("theme", str, "light", "light or dark"),
+    Setting("recent_programmes", list, [], "most recent first"),
+    Setting("input_host_api", str, "", "PortAudio host API name for recording"),
+    Setting("input_device", str, "", "input device name; empty = system default"),
+    Setting("output_device", str, "", "output device name; empty = system default"),
+    Setting("input_rate", int, 48_000, "recording sample rate"),
+    Setting("input_channels", list, [0], "device input channels that feed an armed track"),
+    Setting("loudness_preset", str, "loa-truyen-thanh", "export loudness preset"),
+    Setting("library_url", str, "", "database URL; empty = SQLite in the studio home"),
+    Setting("station_name", str, "", "written into ID3 tags"),
+    Setting("autosave_seconds", int, 60, "how often the recovery file is written"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class Settings:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._values: dict[str, Any] = {}
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, UnicodeDecodeError):
+            # Keep the damaged file for inspection and start from the defaults.
+            self.path.replace(self.path.with_suffix(f".damaged-{int(time.time())}.json"))
+            return
+        self._values = data
+
+    def get(self, key: str) -> Any:
+        spec = _BY_KEY[key]
+        value = self._values.get(key, spec.default)
+        if not isinstance(value, spec.type):
+            return spec.default
+        return list(value) if isinstance(value, list) else value
+
+    def set(self, key: str, value: Any) -> None:
+        spec = _BY_KEY[key]
+        if not isinstance(value, spec.type):
+            raise TypeError(f"setting {key} takes {spec.type.__name__}")
+        self._values[key] = value
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(self.path, json.dumps(self._values, ensure_ascii=False, indent=1))
