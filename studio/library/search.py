@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, asc, desc, func, or_, select, text
+from sqlalchemy import Select, asc, desc, func, or_, select, text
 
 from studio.library.models import Segment
 
@@ -118,7 +118,7 @@ def build_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
     # NULLs last whichever way, then a stable tie-break.
     stmt = (
         select(Segment)
-        .where(and_(*conditions))
+        .where(*conditions)
         .order_by(column.is_(None), order, Segment.id)
         .limit(q.limit)
         .offset(q.offset)
