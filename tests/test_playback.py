@@ -65,11 +65,15 @@ def test_play_range_position_moves_and_levels_read_the_signal():
     player.set_timeline(_timeline(sig))
     player.play(start_frame=RATE, end_frame=2 * RATE + RATE // 2)
     try:
-        time.sleep(0.6)
+        # PulseAudio's virtual sink takes up to ~1.5 s to start consuming; wait for it
+        deadline = time.monotonic() + 5
+        while player.position() < RATE + RATE // 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
         p1 = player.position()
         peaks = player.levels()
         time.sleep(0.3)
         p2 = player.position()
+        assert abs((p2 - p1) - 0.3 * RATE) < 0.1 * RATE  # the playhead runs at real time
         assert RATE <= p1 < p2 <= 2 * RATE + RATE // 2
         assert 0.1 < peaks[0] < 1.0 and peaks[1] == 0.0
         _wait_until_done(player, 5)
