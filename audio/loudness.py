@@ -175,8 +175,11 @@ class TruePeakMeter:
         """The largest true peak of all channels (linear)."""
         return max(self.peaks)
 
-    def _peak_of(self, x: np.ndarray, lo: int, hi: int) -> float:
-        """Max |oversampled| for outputs [lo, hi) of contiguous float32 `x` (history first)."""
+    def oversampled(self, x: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """Oversampled values (hi − lo, factor) for outputs [lo, hi) of contiguous float32 `x`
+        whose first `TAPS_PER_PHASE − 1` frames are history. Output j, phase p lies at input
+        time j + p/factor − (TAPS_PER_PHASE/2 − 1/factor), i.e. in (j − 8, j − 7] for 16 taps.
+        """
         row, taps = self._ROW, self.TAPS_PER_PHASE
         width = row + taps - 1
         count = hi - lo
@@ -188,7 +191,11 @@ class TruePeakMeter:
         windows = np.lib.stride_tricks.as_strided(
             seg, (rows, width), (row * seg.itemsize, seg.itemsize), writeable=False
         )
-        out = (windows @ self._band).reshape(rows * row, self.factor)[:count]
+        return (windows @ self._band).reshape(rows * row, self.factor)[:count]
+
+    def _peak_of(self, x: np.ndarray, lo: int, hi: int) -> float:
+        """Max |oversampled| for outputs [lo, hi) of contiguous float32 `x` (history first)."""
+        out = self.oversampled(x, lo, hi)
         return max(float(out.max()), -float(out.min()))
 
     def feed_channel(self, c: int, samples: np.ndarray) -> None:
