@@ -38,8 +38,8 @@ class TruePeakLimiter:
         channels: int,
         ceiling_dbtp: float = -1.0,
         lookahead_ms: float = 5.0,
-        hold_ms: float = 40.0,
-        release_db_per_s: float = 20.0,
+        hold_ms: float = 10.0,
+        release_db_per_s: float = 60.0,
         margin_db: float = 0.1,
     ):
         if channels <= 0 or rate <= 0:
