@@ -340,12 +340,7 @@ class LoudnessMeter:
         return self._hops[: self._nhops].copy()
 
     def _window_energies(self, hops_per_window: int) -> np.ndarray:
-        """Mean energy of every window of `hops_per_window` hops, sliding by one hop."""
-        hops = self._hops[: self._nhops]
-        if len(hops) < hops_per_window:
-            return np.zeros(0)
-        c = np.concatenate([[0.0], np.cumsum(hops)])
-        return np.maximum(c[hops_per_window:] - c[:-hops_per_window], 0.0) / hops_per_window
+        return window_energies(self._hops[: self._nhops], hops_per_window)
 
     def _last_window(self, hops_per_window: int) -> float | None:
         if self._nhops < hops_per_window:
@@ -381,13 +376,7 @@ class LoudnessMeter:
 
     def integrated_lufs(self) -> float | None:
         """Gated integrated loudness, or None before the first 400 ms block or in silence."""
-        blocks = self._window_energies(MOMENTARY_HOPS)
-        blocks = blocks[blocks > _ABS_GATE_ENERGY]
-        if not len(blocks):
-            return None
-        relative = blocks.mean() * 10 ** (RELATIVE_GATE_LU / 10)
-        gated = blocks[blocks > relative]
-        return energy_to_lufs(float(gated.mean())) if len(gated) else None
+        return gated_loudness(self._hops[: self._nhops])
 
     def loudness_range_lu(self) -> float | None:
         """Loudness range (EBU Tech 3342) from the 3 s windows every 100 ms; None under 3 s."""
@@ -425,6 +414,26 @@ class LoudnessMeter:
             momentary_max_lufs=self.momentary_max_lufs(),
             short_term_max_lufs=self.short_term_max_lufs(),
         )
+
+
+def window_energies(hops: np.ndarray, hops_per_window: int) -> np.ndarray:
+    """Mean energy of every window of `hops_per_window` 100 ms hops, sliding by one hop."""
+    if len(hops) < hops_per_window:
+        return np.zeros(0)
+    c = np.concatenate([[0.0], np.cumsum(hops)])
+    return np.maximum(c[hops_per_window:] - c[:-hops_per_window], 0.0) / hops_per_window
+
+
+def gated_loudness(hops: np.ndarray) -> float | None:
+    """BS.1770 gated integrated loudness from 100 ms hop energies (any stretch of them, e.g.
+    the part of a source a clip plays), or None when nothing passes the gates."""
+    blocks = window_energies(np.asarray(hops, np.float64), MOMENTARY_HOPS)
+    blocks = blocks[blocks > _ABS_GATE_ENERGY]
+    if not len(blocks):
+        return None
+    relative = blocks.mean() * 10 ** (RELATIVE_GATE_LU / 10)
+    gated = blocks[blocks > relative]
+    return energy_to_lufs(float(gated.mean())) if len(gated) else None
 
 
 def measure(samples: np.ndarray, rate: int, block: int = 65_536) -> LoudnessReport:
