@@ -328,6 +328,25 @@ def test_sort_by_any_column_both_ways(stocked, sort):
         assert nones == sorted(nones)
 
 
+@pytest.mark.parametrize("sort", ["title", "valid_until", "last_used"])
+def test_pages_and_dense_words_give_the_same_answer(stocked, monkeypatch, sort):
+    """Paging crosses the boundary to empty values; a common word takes the ordered scan."""
+    from studio.library import search
+
+    ids = {s.title: s.id for s in stocked.search()}
+    stocked.record_usage(ids["Nhạc hiệu đầu giờ"], "P1")
+    for query in ("", "t", "thong bao"):
+        whole = [s.id for s in stocked.search(query, sort=sort)]
+        paged = []
+        for offset in range(0, 6, 2):
+            paged += [s.id for s in stocked.search(query, sort=sort, limit=2, offset=offset)]
+        assert paged == whole
+        monkeypatch.setattr(search, "_MIN_CAP", 1)
+        monkeypatch.setattr(search, "_DENSE_FACTOR", 0)
+        assert [s.id for s in stocked.search(query, sort=sort)] == whole
+        monkeypatch.undo()
+
+
 def test_title_sort_ignores_diacritics(stocked):
     assert titles(stocked.search())[:2] == ["Bản tin sáng thứ Hai", "Hướng dẫn phòng chống bão"]
 

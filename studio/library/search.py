@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, asc, desc, func, or_, select, text
+from sqlalchemy import Select, asc, column, desc, func, or_, select, table, text
+from sqlalchemy.orm import Session
 
 from studio.library.models import Segment
 
@@ -74,27 +75,17 @@ class SearchQuery:
     today: dt.date | None = field(default=None, compare=False)  # for tests; None = today
 
 
-def build_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
-    """The SELECT of matching segments for `q` on `dialect` ('sqlite' or 'postgresql')."""
+_FTS = table("segment_fts", column("rowid"))
+# A text search that matches at least this many times (limit + offset) over is "dense": walking
+# the sort index and testing each row finds a page sooner than collecting every match.
+_DENSE_FACTOR = 10
+_MIN_CAP = 1000
+
+
+def filter_conditions(q: SearchQuery, now: dt.datetime) -> list:
+    """The WHERE conditions of everything but the text."""
     today = q.today or now.date()
     conditions = []
-    words = search_words(q.text)
-    if words:
-        if dialect == "sqlite":
-            match = " AND ".join(f'"{w}"*' for w in words)
-            conditions.append(
-                Segment.id.in_(
-                    select(text("rowid"))
-                    .select_from(text("segment_fts"))
-                    .where(text("segment_fts MATCH :fts_query"))
-                )
-            )
-            params = {"fts_query": match}
-        else:
-            params = {}
-            conditions.extend(Segment.search_text.like(f"% {w}%") for w in words)
-    else:
-        params = {}
     if q.kinds:
         conditions.append(Segment.kind.in_(q.kinds))
     if q.category:
@@ -111,21 +102,79 @@ def build_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
     if q.unused_days is not None:
         since = now - dt.timedelta(days=q.unused_days)
         conditions.append(or_(Segment.last_used_at.is_(None), Segment.last_used_at < since))
-    column = SORT_COLUMNS.get(q.sort)
-    if column is None:
-        raise KeyError(q.sort)
-    order = desc(column) if q.descending else asc(column)
-    # NULLs last whichever way, then a stable tie-break.
+    return conditions
+
+
+def like_conditions(words: list[str]) -> list:
+    """Word-prefix matching on the folded column: works on any database."""
+    return [Segment.search_text.like(f"% {w}%") for w in words]
+
+
+def fts_match(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def _fts_ids(words: list[str], conditions: list, cap: int | None) -> Select:
     stmt = (
-        select(Segment)
+        select(Segment.id)
+        .join(_FTS, _FTS.c.rowid == Segment.id)
+        .where(text("segment_fts MATCH :fts_query").bindparams(fts_query=fts_match(words)))
         .where(*conditions)
-        .order_by(column.is_(None), order, Segment.id)
-        .limit(q.limit)
-        .offset(q.offset)
     )
-    return stmt.params(**params) if params else stmt
+    return stmt if cap is None else stmt.limit(cap)
 
 
-def count_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
-    inner = build_select(SearchQuery(**{**q.__dict__, "limit": None, "offset": 0}), dialect, now)
-    return select(func.count()).select_from(inner.order_by(None).subquery())
+def run_search(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> list[Segment]:
+    """The page of segments for `q`, sorted, empty values last whichever way."""
+    sort_col = SORT_COLUMNS[q.sort]
+    conditions = filter_conditions(q, now)
+    words = search_words(q.text)
+    if words and dialect == "sqlite":
+        # Collect the matching ids from the FTS index, up to a cap. Below the cap they are the
+        # whole answer; at the cap the words are common and an ordered scan is quicker.
+        cap = max(_DENSE_FACTOR * (q.limit + q.offset), _MIN_CAP)
+        ids = session.scalars(_fts_ids(words, conditions, cap)).all()
+        if len(ids) < cap:
+            if not ids:
+                return []
+            conditions = [Segment.id.in_(ids)]
+        else:
+            conditions = conditions + like_conditions(words)
+    elif words:
+        conditions = conditions + like_conditions(words)
+    order = desc(sort_col) if q.descending else asc(sort_col)
+    nullable = sort_col.property.columns[0].nullable
+    first = select(Segment).where(*conditions)
+    if nullable:
+        first = first.where(sort_col.is_not(None))
+    # Ties broken by id, in the same direction so that an index on the column serves both.
+    first = first.order_by(order, desc(Segment.id) if q.descending else asc(Segment.id))
+    rows = list(session.scalars(first.limit(q.limit).offset(q.offset)))
+    if not nullable or len(rows) >= q.limit:
+        return rows
+    # Then the rows without a value, after every row with one.
+    if q.offset:
+        with_value = session.scalar(
+            select(func.count()).select_from(Segment).where(*conditions, sort_col.is_not(None))
+        )
+    else:
+        with_value = len(rows)
+    rest = (
+        select(Segment)
+        .where(*conditions, sort_col.is_(None))
+        .order_by(Segment.id)
+        .limit(q.limit - len(rows))
+        .offset(max(0, q.offset - with_value))
+    )
+    return rows + list(session.scalars(rest))
+
+
+def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> int:
+    """How many segments match `q` (ignoring limit and offset)."""
+    conditions = filter_conditions(q, now)
+    words = search_words(q.text)
+    if words and dialect == "sqlite":
+        inner = _fts_ids(words, conditions, None).subquery()
+        return int(session.scalar(select(func.count()).select_from(inner)))
+    conditions += like_conditions(words)
+    return int(session.scalar(select(func.count()).select_from(Segment).where(*conditions)))

@@ -35,10 +35,11 @@ from studio.library.importer import (
 from studio.library.models import Category, Segment, SegmentKind, SegmentUsage, UsageAction
 from studio.library.search import (
     EXPIRY_WARNING_DAYS,
+    SORT_COLUMNS,
     SearchQuery,
-    build_select,
-    count_select,
+    count_matches,
     fold,
+    run_search,
     search_document,
 )
 
@@ -280,18 +281,17 @@ class Library:
     def search(self, query: SearchQuery | str = "", **filters) -> list[SegmentView]:
         """Segments matching `query` (text with word-prefix matching, filters, sort)."""
         q = query if isinstance(query, SearchQuery) else SearchQuery(text=query, **filters)
-        if q.sort not in _sorts():
+        if q.sort not in SORT_COLUMNS:
             raise LibraryError(
                 f"Cannot sort by '{q.sort}'.", f"Không sắp xếp được theo '{q.sort}'."
             )
         with self._read() as s:
-            rows = s.scalars(build_select(q, self.dialect, utcnow())).all()
-            return [SegmentView.of(r) for r in rows]
+            return [SegmentView.of(r) for r in run_search(s, q, self.dialect, utcnow())]
 
     def count(self, query: SearchQuery | str = "", **filters) -> int:
         q = query if isinstance(query, SearchQuery) else SearchQuery(text=query, **filters)
         with self._read() as s:
-            return int(s.scalar(count_select(q, self.dialect, utcnow())))
+            return count_matches(s, q, self.dialect, utcnow())
 
     def usages(self, segment_id: int) -> list[UsageView]:
         """The usage history of a segment, newest first."""
@@ -578,12 +578,6 @@ class Library:
                 _refresh_search(seg)
                 n += 1
         return n
-
-
-def _sorts():
-    from studio.library.search import SORT_COLUMNS
-
-    return SORT_COLUMNS
 
 
 def _not_found(segment_id: int) -> SegmentNotFound:

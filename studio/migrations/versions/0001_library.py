@@ -80,7 +80,21 @@ def upgrade() -> None:
         sa.Column("sort_title", sa.String(500), nullable=False, server_default=""),
         sa.UniqueConstraint("sha256", name="uq_segments_sha256"),
     )
-    for column in ("kind", "category", "recorded_on", "valid_until", "last_used_at", "sort_title"):
+    # Every sortable column is indexed: a sorted page is then read in index order.
+    for column in (
+        "kind",
+        "category",
+        "author",
+        "recorded_on",
+        "valid_until",
+        "frames",
+        "integrated_lufs",
+        "true_peak_dbtp",
+        "created_at",
+        "modified_at",
+        "last_used_at",
+        "sort_title",
+    ):
         op.create_index(f"ix_segments_{column}", "segments", [column])
     op.create_table(
         "segment_usages",
