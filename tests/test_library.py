@@ -341,8 +341,7 @@ def test_pages_and_dense_words_give_the_same_answer(stocked, monkeypatch, sort):
         for offset in range(0, 6, 2):
             paged += [s.id for s in stocked.search(query, sort=sort, limit=2, offset=offset)]
         assert paged == whole
-        monkeypatch.setattr(search, "_MIN_CAP", 1)
-        monkeypatch.setattr(search, "_DENSE_FACTOR", 0)
+        monkeypatch.setattr(search, "_SPARSE_CAP", 1)
         assert [s.id for s in stocked.search(query, sort=sort)] == whole
         monkeypatch.undo()
 

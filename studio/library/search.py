@@ -76,10 +76,10 @@ class SearchQuery:
 
 
 _FTS = table("segment_fts", column("rowid"))
-# A text search that matches at least this many times (limit + offset) over is "dense": walking
-# the sort index and testing each row finds a page sooner than collecting every match.
-_DENSE_FACTOR = 10
-_MIN_CAP = 1000
+# Up to this many FTS matches are fetched as a list of ids and sorted directly; beyond it the
+# words are common, and walking the sort column's index (testing each id against the matches,
+# without reading rows) reaches a page sooner than reading every match.
+_SPARSE_CAP = 2000
 
 
 def filter_conditions(q: SearchQuery, now: dt.datetime) -> list:
@@ -114,14 +114,10 @@ def fts_match(words: list[str]) -> str:
     return " AND ".join(f'"{w}"*' for w in words)
 
 
-def _fts_ids(words: list[str], conditions: list, cap: int | None) -> Select:
-    stmt = (
-        select(Segment.id)
-        .join(_FTS, _FTS.c.rowid == Segment.id)
-        .where(text("segment_fts MATCH :fts_query").bindparams(fts_query=fts_match(words)))
-        .where(*conditions)
+def _fts_rowids(words: list[str]) -> Select:
+    return select(_FTS.c.rowid).where(
+        text("segment_fts MATCH :fts_query").bindparams(fts_query=fts_match(words))
     )
-    return stmt if cap is None else stmt.limit(cap)
 
 
 def run_search(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> list[Segment]:
@@ -130,43 +126,50 @@ def run_search(session: Session, q: SearchQuery, dialect: str, now: dt.datetime)
     conditions = filter_conditions(q, now)
     words = search_words(q.text)
     if words and dialect == "sqlite":
-        # Collect the matching ids from the FTS index, up to a cap. Below the cap they are the
-        # whole answer; at the cap the words are common and an ordered scan is quicker.
-        cap = max(_DENSE_FACTOR * (q.limit + q.offset), _MIN_CAP)
-        ids = session.scalars(_fts_ids(words, conditions, cap)).all()
-        if len(ids) < cap:
-            if not ids:
-                return []
-            conditions = [Segment.id.in_(ids)]
+        ids = session.scalars(_fts_rowids(words).limit(_SPARSE_CAP)).all()
+        if not ids:
+            return []
+        if len(ids) < _SPARSE_CAP:
+            conditions.append(Segment.id.in_(ids))
         else:
-            conditions = conditions + like_conditions(words)
+            # "id + 0" keeps SQLite from looking the matches up by id (and then sorting them
+            # all): it walks the sort column's index instead, which holds the ids.
+            conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
     elif words:
-        conditions = conditions + like_conditions(words)
+        conditions += like_conditions(words)
+    page = _page_ids(session, conditions, sort_col, q)
+    if not page:
+        return []
+    rows = {s.id: s for s in session.scalars(select(Segment).where(Segment.id.in_(page)))}
+    return [rows[i] for i in page if i in rows]
+
+
+def _page_ids(session: Session, conditions: list, sort_col, q: SearchQuery) -> list[int]:
+    """Ids of one page in sort order: rows with a value first, then rows without one."""
     order = desc(sort_col) if q.descending else asc(sort_col)
+    # Ties broken by id in the same direction, so that the column's index serves both.
+    tie = desc(Segment.id) if q.descending else asc(Segment.id)
     nullable = sort_col.property.columns[0].nullable
-    first = select(Segment).where(*conditions)
+    first = select(Segment.id).where(*conditions).order_by(order, tie)
     if nullable:
         first = first.where(sort_col.is_not(None))
-    # Ties broken by id, in the same direction so that an index on the column serves both.
-    first = first.order_by(order, desc(Segment.id) if q.descending else asc(Segment.id))
-    rows = list(session.scalars(first.limit(q.limit).offset(q.offset)))
-    if not nullable or len(rows) >= q.limit:
-        return rows
-    # Then the rows without a value, after every row with one.
+    ids = list(session.scalars(first.limit(q.limit).offset(q.offset)))
+    if not nullable or len(ids) >= q.limit:
+        return ids
     if q.offset:
         with_value = session.scalar(
             select(func.count()).select_from(Segment).where(*conditions, sort_col.is_not(None))
         )
     else:
-        with_value = len(rows)
+        with_value = len(ids)
     rest = (
-        select(Segment)
+        select(Segment.id)
         .where(*conditions, sort_col.is_(None))
         .order_by(Segment.id)
-        .limit(q.limit - len(rows))
+        .limit(q.limit - len(ids))
         .offset(max(0, q.offset - with_value))
     )
-    return rows + list(session.scalars(rest))
+    return ids + list(session.scalars(rest))
 
 
 def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> int:
@@ -174,7 +177,7 @@ def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.dateti
     conditions = filter_conditions(q, now)
     words = search_words(q.text)
     if words and dialect == "sqlite":
-        inner = _fts_ids(words, conditions, None).subquery()
-        return int(session.scalar(select(func.count()).select_from(inner)))
-    conditions += like_conditions(words)
+        conditions.append(Segment.id.in_(_fts_rowids(words)))
+    else:
+        conditions += like_conditions(words)
     return int(session.scalar(select(func.count()).select_from(Segment).where(*conditions)))
