@@ -120,8 +120,8 @@ def _fts_rowids(words: list[str]) -> Select:
     )
 
 
-def run_search(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> list[Segment]:
-    """The page of segments for `q`, sorted, empty values last whichever way."""
+def search_ids(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> list[int]:
+    """Ids of the page of segments for `q`, sorted, empty values last whichever way."""
     sort_col = SORT_COLUMNS[q.sort]
     conditions = filter_conditions(q, now)
     words = search_words(q.text)
@@ -137,11 +137,7 @@ def run_search(session: Session, q: SearchQuery, dialect: str, now: dt.datetime)
             conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
     elif words:
         conditions += like_conditions(words)
-    page = _page_ids(session, conditions, sort_col, q)
-    if not page:
-        return []
-    rows = {s.id: s for s in session.scalars(select(Segment).where(Segment.id.in_(page)))}
-    return [rows[i] for i in page if i in rows]
+    return _page_ids(session, conditions, sort_col, q)
 
 
 def _page_ids(session: Session, conditions: list, sort_col, q: SearchQuery) -> list[int]:

@@ -39,8 +39,8 @@ from studio.library.search import (
     SearchQuery,
     count_matches,
     fold,
-    run_search,
     search_document,
+    search_ids,
 )
 
 Progress = Callable[[float], None]
@@ -139,6 +139,15 @@ class SegmentView:
         return out
 
     @classmethod
+    def from_row(cls, row) -> SegmentView:
+        """From a row of `VIEW_COLUMNS` (no ORM objects: a search page loads quicker)."""
+        values = list(row)
+        values[_TAGS] = split_tags(values[_TAGS])
+        for i in _DATETIMES:
+            values[i] = _aware(values[i])
+        return cls(*values)
+
+    @classmethod
     def of(cls, s: Segment) -> SegmentView:
         return cls(
             id=s.id,
@@ -164,6 +173,20 @@ class SegmentView:
             modified_at=_aware(s.modified_at),
             last_used_at=_aware(s.last_used_at),
         )
+
+
+VIEW_COLUMNS = [getattr(Segment, f.name) for f in fields(SegmentView)]
+_NAMES = [f.name for f in fields(SegmentView)]
+_TAGS = _NAMES.index("tags")
+_DATETIMES = [_NAMES.index(n) for n in ("created_at", "modified_at", "last_used_at")]
+
+
+def _views(session: Session, ids: list[int]) -> list[SegmentView]:
+    if not ids:
+        return []
+    rows = session.execute(select(*VIEW_COLUMNS).where(Segment.id.in_(ids))).all()
+    by_id = {r[0]: SegmentView.from_row(r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +309,7 @@ class Library:
                 f"Cannot sort by '{q.sort}'.", f"Không sắp xếp được theo '{q.sort}'."
             )
         with self._read() as s:
-            return [SegmentView.of(r) for r in run_search(s, q, self.dialect, utcnow())]
+            return _views(s, search_ids(s, q, self.dialect, utcnow()))
 
     def count(self, query: SearchQuery | str = "", **filters) -> int:
         q = query if isinstance(query, SearchQuery) else SearchQuery(text=query, **filters)
