@@ -25,6 +25,7 @@ from audio.errors import Cancelled, MediaError, StudioError
 from audio.media import MediaInfo, MediaStore
 from studio.db import Database
 from studio.library.importer import (
+    Analysis,
     ImportItem,
     ImportReport,
     analyse_frames,
@@ -354,12 +355,16 @@ class Library:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def add(self, info: MediaInfo, **metadata) -> SegmentView:
-        """Add a segment for media already in the store; the same media twice is refused."""
+    def add(self, info: MediaInfo, *, analysis: Analysis | None = None, **metadata) -> SegmentView:
+        """Add a segment for media already in the store; the same media twice is refused.
+
+        `analysis` (loudness, true peak) is measured from the stored frames when not given.
+        """
+        _check_editable(metadata)
         meta = _validated(metadata)
         now = utcnow()
-        frames = self.store.frames(info.source_id, info.rate)
-        analysis = metadata.pop("_analysis", None) or analyse_frames(frames, info.rate)
+        if analysis is None:
+            analysis = analyse_frames(self.store.frames(info.source_id, info.rate), info.rate)
         with self._write() as s:
             if s.scalar(select(Segment.id).where(Segment.sha256 == info.source_id)) is not None:
                 raise LibraryError(
@@ -395,12 +400,7 @@ class Library:
 
     def update(self, segment_id: int, **changes) -> SegmentView:
         """Change editable metadata; returns the updated segment."""
-        unknown = set(changes) - EDITABLE
-        if unknown:
-            raise LibraryError(
-                f"These fields cannot be edited: {', '.join(sorted(unknown))}.",
-                f"Không sửa được các trường: {', '.join(sorted(unknown))}.",
-            )
+        _check_editable(changes)
         meta = _validated(changes)
         with self._write() as s:
             seg = s.get(Segment, segment_id)
@@ -580,10 +580,9 @@ class Library:
             "notes": tags.notes,
             "tags": (tags.genre,) if tags.genre else (),
             "recorded_on": tags.recorded_on,
-            "_analysis": analysis,
         }
         try:
-            seg = self.add(info, **meta)
+            seg = self.add(info, analysis=analysis, **meta)
         except LibraryError:
             # Another writer may have added the same media a moment ago.
             again = self.by_sha256(info.source_id)
@@ -610,6 +609,15 @@ def _not_found(segment_id: int) -> SegmentNotFound:
     )
 
 
+def _check_editable(fields: dict) -> None:
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise LibraryError(
+            f"These fields cannot be edited: {', '.join(sorted(unknown))}.",
+            f"Không sửa được các trường: {', '.join(sorted(unknown))}.",
+        )
+
+
 def _category_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
@@ -629,8 +637,6 @@ def _validated(meta: dict) -> dict:
     """Checked and normalised metadata (only the keys given)."""
     out: dict = {}
     for key, value in meta.items():
-        if key.startswith("_"):
-            continue
         if key == "title":
             value = " ".join(str(value).split())
             if not value and "title" in meta:
