@@ -268,7 +268,12 @@ def main() -> None:
             url = admin.set(database=name).render_as_string(hide_password=False)
             db = Database(url)
             bench_search(
-                "PostgreSQL (pg_trgm)", db, work / "media", args.segments, args.repeat, args.limit
+                "PostgreSQL (tsvector GIN)",
+                db,
+                work / "media",
+                args.segments,
+                args.repeat,
+                args.limit,
             )
             db.close()
         else:

@@ -3,7 +3,8 @@
 `search_text` and `sort_title` are folded copies (no diacritics, đ→d, lower case) kept up to
 date by the service on every write; search and sorting read only them. On SQLite an FTS5
 index over `search_text` (created by the 0001 migration, kept in step by triggers) answers
-word-prefix queries; on PostgreSQL a pg_trgm GIN index serves `LIKE '% word%'`.
+word-prefix queries; on PostgreSQL a generated `search_tsv` column (migration only, not
+mapped here) with a GIN index does.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Text is folded the same way when stored and when searched: Unicode NFD, combining marks
 removed, đ/Đ → d, case-folded, every run of non-letters/digits → one space. The folded
 column starts with a space, so "word starts with w" is `LIKE '% w%'` everywhere; SQLite
-answers the same question from its FTS5 index (`"w"*`), PostgreSQL from a trigram index.
+answers the same question from its FTS5 index (`"w"*`), PostgreSQL from a GIN index over a
+generated tsvector of the folded text (`w:*`).
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ def fts_match(words: list[str]) -> str:
     return " AND ".join(f'"{w}"*' for w in words)
 
 
+def pg_match(words: list[str]):
+    """PostgreSQL: every word a prefix of some word, from the GIN index on `search_tsv`."""
+    query = " & ".join(f"{w}:*" for w in words)
+    return text("segments.search_tsv @@ to_tsquery('simple', :ts_query)").bindparams(ts_query=query)
+
+
 def _fts_rowids(words: list[str]) -> Select:
     return select(_FTS.c.rowid).where(
         text("segment_fts MATCH :fts_query").bindparams(fts_query=fts_match(words))
@@ -135,6 +142,8 @@ def search_ids(session: Session, q: SearchQuery, dialect: str, now: dt.datetime)
             # "id + 0" keeps SQLite from looking the matches up by id (and then sorting them
             # all): it walks the sort column's index instead, which holds the ids.
             conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
+    elif words and dialect == "postgresql":
+        conditions.append(pg_match(words))
     elif words:
         conditions += like_conditions(words)
     return _page_ids(session, conditions, sort_col, q)
@@ -174,6 +183,8 @@ def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.dateti
     words = search_words(q.text)
     if words and dialect == "sqlite":
         conditions.append(Segment.id.in_(_fts_rowids(words)))
+    elif words and dialect == "postgresql":
+        conditions.append(pg_match(words))
     else:
         conditions += like_conditions(words)
     return int(session.scalar(select(func.count()).select_from(Segment).where(*conditions)))
