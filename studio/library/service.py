@@ -43,6 +43,8 @@ from studio.library.search import (
     search_document,
     search_ids,
 )
+from studio.paths import StudioHome
+from studio.settings import Settings
 
 Progress = Callable[[float], None]
 LIBRARY_RATE = 48_000  # media rate of library segments: the project rate
@@ -258,6 +260,22 @@ def open_database(url: str) -> Database:
         raise _db_error(exc) from exc
 
 
+def library_url(home: StudioHome) -> str:
+    """The library database URL: env STUDIO_LIBRARY_URL, else the `library_url` setting, else
+    the SQLite file in the studio home."""
+    env = os.environ.get("STUDIO_LIBRARY_URL", "").strip()
+    if env:
+        return env
+    setting = Settings(home.settings_file).get("library_url").strip()
+    return setting or home.library_url
+
+
+def open_library(home: StudioHome, rate: int = LIBRARY_RATE) -> Library:
+    """The library of this studio home (database migrated to the newest schema)."""
+    home.ensure()
+    return Library(open_database(library_url(home)), MediaStore(home.media), rate)
+
+
 class Library:
     """The segment library over one database and one media store."""
 
@@ -267,6 +285,9 @@ class Library:
         self.rate = rate
         self.dialect = db.engine.dialect.name
         self._write_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.db.close()
 
     # --- sessions ---------------------------------------------------------------------------
 
@@ -691,5 +712,7 @@ __all__ = [
     "SegmentNotFound",
     "SegmentView",
     "UsageView",
+    "library_url",
     "open_database",
+    "open_library",
 ]
