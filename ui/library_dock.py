@@ -444,7 +444,9 @@ class LibraryDock(QDockWidget):
         self.hide_expired = QCheckBox(QCoreApplication.translate("LibraryDock", "Hide expired"))
         self.unused_days = QSpinBox()
         self.unused_days.setRange(0, 3650)
-        self.unused_days.setSpecialValueText(QCoreApplication.translate("LibraryDock", "any"))
+        self.unused_days.setSpecialValueText(
+            QCoreApplication.translate("LibraryDock", "Last used: any time")
+        )
         self.unused_days.setPrefix(QCoreApplication.translate("LibraryDock", "Not used for "))
         self.unused_days.setSuffix(QCoreApplication.translate("LibraryDock", " days"))
         for w in (self.kind_filter, self.category_filter, self.valid_today, self.hide_expired):

@@ -37,7 +37,7 @@ VI = {
     "All kinds": "Mọi loại",
     "Valid today": "Còn hiệu lực hôm nay",
     "Hide expired": "Ẩn mục hết hạn",
-    "any": "bất kỳ",
+    "Last used: any time": "Dùng lần cuối: bất kỳ",
     "Not used for ": "Chưa dùng trong ",
     " days": " ngày",
     "Recorded from": "Thu từ ngày",

@@ -147,107 +147,107 @@
         <translation>Ẩn mục hết hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="447" />
-        <source>any</source>
-        <translation>bất kỳ</translation>
+        <location filename="../../ui/library_dock.py" line="448" />
+        <source>Last used: any time</source>
+        <translation>Dùng lần cuối: bất kỳ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="448" />
+        <location filename="../../ui/library_dock.py" line="450" />
         <source>Not used for </source>
         <translation>Chưa dùng trong </translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="449" />
+        <location filename="../../ui/library_dock.py" line="451" />
         <source> days</source>
         <translation> ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="458" />
+        <location filename="../../ui/library_dock.py" line="460" />
         <source>Recorded from</source>
         <translation>Thu từ ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="460" />
+        <location filename="../../ui/library_dock.py" line="462" />
         <source>to</source>
         <translation>đến</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="482" />
+        <location filename="../../ui/library_dock.py" line="484" />
         <source>Preview</source>
         <translation>Nghe thử</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="483" />
+        <location filename="../../ui/library_dock.py" line="485" />
         <source>Details…</source>
         <translation>Chi tiết…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="484" />
+        <location filename="../../ui/library_dock.py" line="486" />
         <source>Delete</source>
         <translation>Xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="485" />
+        <location filename="../../ui/library_dock.py" line="487" />
         <source>Import…</source>
         <translation>Nhập…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="495" />
+        <location filename="../../ui/library_dock.py" line="497" />
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="566" />
+        <location filename="../../ui/library_dock.py" line="568" />
         <source>Showing %1 of %2 segments.</source>
         <translation>Hiển thị %1 trong %2 đoạn.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="572" />
+        <location filename="../../ui/library_dock.py" line="574" />
         <source>%1 segments.</source>
         <translation>%1 đoạn.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="580" />
+        <location filename="../../ui/library_dock.py" line="582" />
         <source>All categories</source>
         <translation>Mọi lĩnh vực</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="642" />
+        <location filename="../../ui/library_dock.py" line="644" />
         <source>Delete a segment in use?</source>
         <translation>Xoá đoạn đang được dùng?</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="667" />
+        <location filename="../../ui/library_dock.py" line="669" />
         <source>Import audio files</source>
         <translation>Nhập tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="669" />
+        <location filename="../../ui/library_dock.py" line="671" />
         <source>Audio files</source>
         <translation>Tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="679" />
+        <location filename="../../ui/library_dock.py" line="681" />
         <source>An import is already running.</source>
         <translation>Đang có một lượt nhập chạy.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="692" />
+        <location filename="../../ui/library_dock.py" line="694" />
         <source>Importing…</source>
         <translation>Đang nhập…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="714" />
+        <location filename="../../ui/library_dock.py" line="716" />
         <source>Added %1, already there %2, failed %3.</source>
         <translation>Đã thêm %1, đã có %2, lỗi %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="720" />
+        <location filename="../../ui/library_dock.py" line="722" />
         <source>Import cancelled.</source>
         <translation>Đã huỷ nhập.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="731" />
+        <location filename="../../ui/library_dock.py" line="733" />
         <source>Import failed: %1</source>
         <translation>Nhập không thành công: %1</translation>
     </message>
