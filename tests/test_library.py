@@ -471,3 +471,23 @@ def test_no_half_written_rows_when_a_write_fails(library, tmp_path):
 def test_collect_files_lists_a_missing_path(tmp_path):
     files, failures = collect_files([tmp_path / "none"])
     assert files == [] and failures[0].status == "failed"
+
+
+def test_id3_tags_of_an_mp3(library, tmp_path):
+    import mutagen.easyid3
+    import mutagen.id3
+
+    path = tone(tmp_path / "tin_tuc.mp3", seconds=1.5, format="MP3")
+    try:
+        tags = mutagen.easyid3.EasyID3(path)
+    except mutagen.id3.ID3NoHeaderError:
+        tags = mutagen.easyid3.EasyID3()
+    tags["title"] = "Tin tức nông thôn mới"
+    tags["artist"] = "Phóng viên Lê Thị Hà"
+    tags["date"] = "2025"
+    tags.save(path)
+    seg_id = library.import_paths([path], kind="news_item").added[0].segment_id
+    seg = library.get(seg_id)
+    assert seg.title == "Tin tức nông thôn mới" and seg.author == "Phóng viên Lê Thị Hà"
+    assert seg.recorded_on == dt.date(2025, 1, 1)
+    assert [s.id for s in library.search("le thi ha")] == [seg_id]
