@@ -8,32 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from audio.errors import current_language
-from audio.media import MediaStore
-from studio.library import Library, SearchQuery, SegmentKind, open_database
+from studio.library import SearchQuery, SegmentKind, open_library
 from studio.paths import StudioHome
-from studio.settings import Settings
 
 
 def _t(en: str, vi: str) -> str:
     return vi if current_language() == "vi" else en
-
-
-def library_url(home: StudioHome) -> str:
-    """The library database URL: env STUDIO_LIBRARY_URL, the setting, or the home's SQLite."""
-    env = os.environ.get("STUDIO_LIBRARY_URL", "").strip()
-    if env:
-        return env
-    setting = Settings(home.settings_file).get("library_url").strip()
-    return setting or home.library_url
-
-
-def open_library(home: StudioHome) -> Library:
-    home.ensure()
-    return Library(open_database(library_url(home)), MediaStore(home.media))
 
 
 def _progress():
@@ -57,7 +40,7 @@ def cmd_import(args: argparse.Namespace, home: StudioHome) -> int:
             args.paths, kind=args.kind, category=args.category or "", progress=_progress()
         )
     finally:
-        lib.db.close()
+        lib.close()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     for item in report.items:
@@ -104,7 +87,7 @@ def cmd_search(args: argparse.Namespace, home: StudioHome) -> int:
         )
         found = lib.search(query)
     finally:
-        lib.db.close()
+        lib.close()
     if args.json:
         print(json.dumps([s.as_json() for s in found], ensure_ascii=False, indent=1))
         return 0
@@ -127,7 +110,7 @@ def cmd_show(args: argparse.Namespace, home: StudioHome) -> int:
         seg = lib.get(args.id)
         usages = lib.usages(args.id)
     finally:
-        lib.db.close()
+        lib.close()
     data = seg.as_json()
     data["usages"] = [
         {"programme": u.programme, "action": u.action, "used_at": u.used_at.isoformat()}

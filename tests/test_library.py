@@ -328,6 +328,24 @@ def test_sort_by_any_column_both_ways(stocked, sort):
         assert nones == sorted(nones)
 
 
+@pytest.mark.parametrize("sort", ["title", "valid_until", "last_used"])
+def test_pages_and_dense_words_give_the_same_answer(stocked, monkeypatch, sort):
+    """Paging crosses the boundary to empty values; a common word takes the ordered scan."""
+    from studio.library import search
+
+    ids = {s.title: s.id for s in stocked.search()}
+    stocked.record_usage(ids["Nhạc hiệu đầu giờ"], "P1")
+    for query in ("", "t", "thong bao"):
+        whole = [s.id for s in stocked.search(query, sort=sort)]
+        paged = []
+        for offset in range(0, 6, 2):
+            paged += [s.id for s in stocked.search(query, sort=sort, limit=2, offset=offset)]
+        assert paged == whole
+        monkeypatch.setattr(search, "_SPARSE_CAP", 1)
+        assert [s.id for s in stocked.search(query, sort=sort)] == whole
+        monkeypatch.undo()
+
+
 def test_title_sort_ignores_diacritics(stocked):
     assert titles(stocked.search())[:2] == ["Bản tin sáng thứ Hai", "Hướng dẫn phòng chống bão"]
 
@@ -453,3 +471,23 @@ def test_no_half_written_rows_when_a_write_fails(library, tmp_path):
 def test_collect_files_lists_a_missing_path(tmp_path):
     files, failures = collect_files([tmp_path / "none"])
     assert files == [] and failures[0].status == "failed"
+
+
+def test_id3_tags_of_an_mp3(library, tmp_path):
+    import mutagen.easyid3
+    import mutagen.id3
+
+    path = tone(tmp_path / "tin_tuc.mp3", seconds=1.5, format="MP3")
+    try:
+        tags = mutagen.easyid3.EasyID3(path)
+    except mutagen.id3.ID3NoHeaderError:
+        tags = mutagen.easyid3.EasyID3()
+    tags["title"] = "Tin tức nông thôn mới"
+    tags["artist"] = "Phóng viên Lê Thị Hà"
+    tags["date"] = "2025"
+    tags.save(path)
+    seg_id = library.import_paths([path], kind="news_item").added[0].segment_id
+    seg = library.get(seg_id)
+    assert seg.title == "Tin tức nông thôn mới" and seg.author == "Phóng viên Lê Thị Hà"
+    assert seg.recorded_on == dt.date(2025, 1, 1)
+    assert [s.id for s in library.search("le thi ha")] == [seg_id]

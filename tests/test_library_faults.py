@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,33 @@ def test_folder_without_permission_is_listed_and_the_rest_goes_on():
     finally:
         (root / "khoá").chmod(0o755)
         shutil.rmtree(root)
+
+
+def test_two_programs_writing_one_sqlite_file_both_succeed(tmp_path):
+    """Two libraries (as the window and a CLI import would be) on one file: they wait for
+    each other's short write transactions instead of failing."""
+    first, path = _sqlite_library(tmp_path)
+    second = Library(Database(f"sqlite:///{path.as_posix()}"), MediaStore(tmp_path / "media"))
+    seg_id = first.import_paths([tone(tmp_path / "a.wav")]).added[0].segment_id
+    errors = []
+
+    def work(lib: Library, name: str) -> None:
+        try:
+            for i in range(25):
+                lib.record_usage(seg_id, f"{name} {i}")
+                lib.update(seg_id, notes=f"{name} {i}")
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(lib, name))
+        for lib, name in ((first, "cửa sổ"), (second, "dòng lệnh"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(first.usages(seg_id)) == 50
+    first.db.close()
+    second.db.close()

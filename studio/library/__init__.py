@@ -11,7 +11,9 @@ from studio.library.service import (
     SegmentNotFound,
     SegmentView,
     UsageView,
+    library_url,
     open_database,
+    open_library,
 )
 
 __all__ = [
@@ -30,5 +32,7 @@ __all__ = [
     "UsageAction",
     "UsageView",
     "fold",
+    "library_url",
     "open_database",
+    "open_library",
 ]

@@ -3,7 +3,8 @@
 `search_text` and `sort_title` are folded copies (no diacritics, đ→d, lower case) kept up to
 date by the service on every write; search and sorting read only them. On SQLite an FTS5
 index over `search_text` (created by the 0001 migration, kept in step by triggers) answers
-word-prefix queries; on PostgreSQL a pg_trgm GIN index serves `LIKE '% word%'`.
+word-prefix queries; on PostgreSQL a generated `search_tsv` column (migration only, not
+mapped here) with a GIN index does.
 """
 
 from __future__ import annotations
@@ -84,23 +85,23 @@ class Segment(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     category: Mapped[str] = mapped_column(String(120), default="", index=True)
     tags: Mapped[str] = mapped_column(Text, default="")  # comma-separated
-    author: Mapped[str] = mapped_column(String(300), default="")
+    author: Mapped[str] = mapped_column(String(300), default="", index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     # Media: frames at `store_rate` in the media store; the original's rate and channels.
-    frames: Mapped[int] = mapped_column(Integer)
+    frames: Mapped[int] = mapped_column(Integer, index=True)
     store_rate: Mapped[int] = mapped_column(Integer)
     sample_rate: Mapped[int] = mapped_column(Integer)
     channels: Mapped[int] = mapped_column(Integer)
-    integrated_lufs: Mapped[float | None] = mapped_column(Float)
-    true_peak_dbtp: Mapped[float | None] = mapped_column(Float)
+    integrated_lufs: Mapped[float | None] = mapped_column(Float, index=True)
+    true_peak_dbtp: Mapped[float | None] = mapped_column(Float, index=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     peaks_ref: Mapped[str] = mapped_column(String(200))  # path under the media folder
     source_name: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     sort_title: Mapped[str] = mapped_column(String(500), default="", index=True)

@@ -3,7 +3,8 @@
 Text is folded the same way when stored and when searched: Unicode NFD, combining marks
 removed, đ/Đ → d, case-folded, every run of non-letters/digits → one space. The folded
 column starts with a space, so "word starts with w" is `LIKE '% w%'` everywhere; SQLite
-answers the same question from its FTS5 index (`"w"*`), PostgreSQL from a trigram index.
+answers the same question from its FTS5 index (`"w"*`), PostgreSQL from a GIN index over a
+generated tsvector of the folded text (`w:*`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, asc, desc, func, or_, select, text
+from sqlalchemy import Select, asc, column, desc, func, or_, select, table, text
+from sqlalchemy.orm import Session
 
 from studio.library.models import Segment
 
@@ -74,27 +76,17 @@ class SearchQuery:
     today: dt.date | None = field(default=None, compare=False)  # for tests; None = today
 
 
-def build_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
-    """The SELECT of matching segments for `q` on `dialect` ('sqlite' or 'postgresql')."""
+_FTS = table("segment_fts", column("rowid"))
+# Up to this many FTS matches are fetched as a list of ids and sorted directly; beyond it the
+# words are common, and walking the sort column's index (testing each id against the matches,
+# without reading rows) reaches a page sooner than reading every match.
+_SPARSE_CAP = 2000
+
+
+def filter_conditions(q: SearchQuery, now: dt.datetime) -> list:
+    """The WHERE conditions of everything but the text."""
     today = q.today or now.date()
     conditions = []
-    words = search_words(q.text)
-    if words:
-        if dialect == "sqlite":
-            match = " AND ".join(f'"{w}"*' for w in words)
-            conditions.append(
-                Segment.id.in_(
-                    select(text("rowid"))
-                    .select_from(text("segment_fts"))
-                    .where(text("segment_fts MATCH :fts_query"))
-                )
-            )
-            params = {"fts_query": match}
-        else:
-            params = {}
-            conditions.extend(Segment.search_text.like(f"% {w}%") for w in words)
-    else:
-        params = {}
     if q.kinds:
         conditions.append(Segment.kind.in_(q.kinds))
     if q.category:
@@ -111,21 +103,88 @@ def build_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
     if q.unused_days is not None:
         since = now - dt.timedelta(days=q.unused_days)
         conditions.append(or_(Segment.last_used_at.is_(None), Segment.last_used_at < since))
-    column = SORT_COLUMNS.get(q.sort)
-    if column is None:
-        raise KeyError(q.sort)
-    order = desc(column) if q.descending else asc(column)
-    # NULLs last whichever way, then a stable tie-break.
-    stmt = (
-        select(Segment)
-        .where(*conditions)
-        .order_by(column.is_(None), order, Segment.id)
-        .limit(q.limit)
-        .offset(q.offset)
+    return conditions
+
+
+def like_conditions(words: list[str]) -> list:
+    """Word-prefix matching on the folded column: works on any database."""
+    return [Segment.search_text.like(f"% {w}%") for w in words]
+
+
+def fts_match(words: list[str]) -> str:
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def pg_match(words: list[str]):
+    """PostgreSQL: every word a prefix of some word, from the GIN index on `search_tsv`."""
+    query = " & ".join(f"{w}:*" for w in words)
+    return text("segments.search_tsv @@ to_tsquery('simple', :ts_query)").bindparams(ts_query=query)
+
+
+def _fts_rowids(words: list[str]) -> Select:
+    return select(_FTS.c.rowid).where(
+        text("segment_fts MATCH :fts_query").bindparams(fts_query=fts_match(words))
     )
-    return stmt.params(**params) if params else stmt
 
 
-def count_select(q: SearchQuery, dialect: str, now: dt.datetime) -> Select:
-    inner = build_select(SearchQuery(**{**q.__dict__, "limit": None, "offset": 0}), dialect, now)
-    return select(func.count()).select_from(inner.order_by(None).subquery())
+def search_ids(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> list[int]:
+    """Ids of the page of segments for `q`, sorted, empty values last whichever way."""
+    sort_col = SORT_COLUMNS[q.sort]
+    conditions = filter_conditions(q, now)
+    words = search_words(q.text)
+    if words and dialect == "sqlite":
+        ids = session.scalars(_fts_rowids(words).limit(_SPARSE_CAP)).all()
+        if not ids:
+            return []
+        if len(ids) < _SPARSE_CAP:
+            conditions.append(Segment.id.in_(ids))
+        else:
+            # "id + 0" keeps SQLite from looking the matches up by id (and then sorting them
+            # all): it walks the sort column's index instead, which holds the ids.
+            conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
+    elif words and dialect == "postgresql":
+        conditions.append(pg_match(words))
+    elif words:
+        conditions += like_conditions(words)
+    return _page_ids(session, conditions, sort_col, q)
+
+
+def _page_ids(session: Session, conditions: list, sort_col, q: SearchQuery) -> list[int]:
+    """Ids of one page in sort order: rows with a value first, then rows without one."""
+    order = desc(sort_col) if q.descending else asc(sort_col)
+    # Ties broken by id in the same direction, so that the column's index serves both.
+    tie = desc(Segment.id) if q.descending else asc(Segment.id)
+    nullable = sort_col.property.columns[0].nullable
+    first = select(Segment.id).where(*conditions).order_by(order, tie)
+    if nullable:
+        first = first.where(sort_col.is_not(None))
+    ids = list(session.scalars(first.limit(q.limit).offset(q.offset)))
+    if not nullable or len(ids) >= q.limit:
+        return ids
+    if q.offset:
+        with_value = session.scalar(
+            select(func.count()).select_from(Segment).where(*conditions, sort_col.is_not(None))
+        )
+    else:
+        with_value = len(ids)
+    rest = (
+        select(Segment.id)
+        .where(*conditions, sort_col.is_(None))
+        .order_by(Segment.id)
+        .limit(q.limit - len(ids))
+        .offset(max(0, q.offset - with_value))
+    )
+    return ids + list(session.scalars(rest))
+
+
+def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.datetime) -> int:
+    """How many segments match `q` (ignoring limit and offset)."""
+    conditions = filter_conditions(q, now)
+    words = search_words(q.text)
+    if words and dialect == "sqlite":
+        conditions.append(Segment.id.in_(_fts_rowids(words)))
+    elif words and dialect == "postgresql":
+        conditions.append(pg_match(words))
+    else:
+        conditions += like_conditions(words)
+    return int(session.scalar(select(func.count()).select_from(Segment).where(*conditions)))
