@@ -35,7 +35,8 @@ from scipy.signal import butter, sosfilt
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audio.timeline import Clip, Timeline, Track, TrackRole  # noqa: E402
-from export.encoders import EncodingSettings, Tags  # noqa: E402
+from export import master  # noqa: E402
+from export.encoders import EncodingSettings, SoundFileEncoder, Tags  # noqa: E402
 from export.master import MasterSettings, export_master  # noqa: E402
 
 RATE = 48_000
@@ -160,12 +161,20 @@ def run_ffmpeg(plan, total: int, out: Path, enc: EncodingSettings, loudnorm: boo
     return time.perf_counter() - start
 
 
-def run_ours(timeline, sources, out: Path, enc: EncodingSettings) -> float:
+def run_ours(
+    timeline, sources, out: Path, enc: EncodingSettings, libsndfile: bool = False
+) -> float:
     settings = MasterSettings(encoding=enc, target_lufs=-16.0, ceiling_dbtp=-1.0)
     tags = Tags(title="Bản tin", station="Đài xã", date="2026-11-26")
-    start = time.perf_counter()
-    export_master(timeline, sources.__getitem__, out, settings, tags)
-    return time.perf_counter() - start
+    opener = master.open_encoder
+    if libsndfile:  # the encoder export used before the LAME/Info-tag encoder, for comparison
+        master.open_encoder = SoundFileEncoder
+    try:
+        start = time.perf_counter()
+        export_master(timeline, sources.__getitem__, out, settings, tags)
+        return time.perf_counter() - start
+    finally:
+        master.open_encoder = opener
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=int, default=44_100)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; medians are printed")
     ap.add_argument("--skip-ffmpeg", action="store_true")
+    ap.add_argument(
+        "--libsndfile", action="store_true", help="also time export through libsndfile's MP3"
+    )
     args = ap.parse_args(argv)
     enc = EncodingSettings(
         format="mp3", rate=args.rate, channels=2 if args.stereo else 1, bitrate_kbps=args.bitrate
@@ -194,9 +206,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{enc.bitrate_kbps} kbps {'stereo' if enc.channels == 2 else 'mono'} {enc.rate} Hz "
             f"(sources generated in {time.perf_counter() - t0:.1f} s)"
         )
-        ours, theirs = [], []
+        ours, theirs, old = [], [], []
         for _ in range(args.repeat):
             ours.append(run_ours(timeline, sources, folder / "ours.mp3", enc))
+            if args.libsndfile:
+                old.append(run_ours(timeline, sources, folder / "sndfile.mp3", enc, True))
             if has_ffmpeg:
                 theirs.append(run_ffmpeg(plan, total, folder / "ffmpeg.mp3", enc, args.loudnorm))
         t_ours = statistics.median(ours)
@@ -206,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
             f"studio export_master : {t_ours:7.2f} s  {seconds / t_ours:6.1f}× real time  "
             f"(decoded {frames} frames, expected ≈ {round(total * enc.rate / RATE)})"
         )
+        if old:
+            t_old = statistics.median(old)
+            print(
+                f"  same via libsndfile : {t_old:7.2f} s  {seconds / t_old:6.1f}× real time  "
+                f"(LAME/Info-tag encoder is {t_old / t_ours:.2f}× faster)"
+            )
         if has_ffmpeg:
             t_ff = statistics.median(theirs)
             what = "amix + 2-pass loudnorm + libmp3lame" if args.loudnorm else "amix + libmp3lame"
