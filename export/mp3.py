@@ -252,6 +252,8 @@ class Mp3Encoder:
         """Queue `block` (frames, channels) float32 for encoding; blocks if LAME lags behind."""
         if self._error is not None:
             raise self._error
+        if self._closed:
+            raise ValueError("write() after close()")
         if block.ndim != 2 or block.shape[1] != self.channels:
             raise ValueError(f"expected (frames, {self.channels}) blocks, got {block.shape}")
         if not len(block):

@@ -155,6 +155,8 @@ def test_wrong_block_shape_is_refused(tmp_path):
             enc.write(np.zeros((100, 2), np.float32))
     finally:
         enc.close()
+    with pytest.raises(ValueError):
+        enc.write(np.zeros((100, 1), np.float32))  # after close: refused, not a hang
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
