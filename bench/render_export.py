@@ -87,11 +87,12 @@ def music_like(seconds: float, seed: int) -> np.ndarray:
 def build(folder: Path, minutes: float, tracks: int):
     """Write the sources and return (timeline, sources dict, per-track plan for ffmpeg)."""
     total = int(minutes * 60 * RATE)
-    length = SOURCE_SECONDS * RATE
+    source_seconds = min(SOURCE_SECONDS, minutes * 60)
+    length = int(source_seconds * RATE)
     timeline_tracks, sources, plan = [], {}, []
     for i in range(tracks):
         voice = i % 2 == 0
-        data = speech_like(SOURCE_SECONDS, i) if voice else music_like(SOURCE_SECONDS, i)
+        data = speech_like(source_seconds, i) if voice else music_like(source_seconds, i)
         sid = f"src{i}"
         path = folder / f"{sid}.wav"
         sf.write(str(path), data, RATE, subtype="FLOAT")
