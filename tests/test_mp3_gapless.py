@@ -223,3 +223,36 @@ def test_ffprobe_reads_the_vietnamese_tags(tmp_path):
     stream = info["streams"][0]
     assert int(stream["sample_rate"]) == 48_000 and stream["channels"] == 2
     assert int(stream["bit_rate"]) == 128_000
+
+
+def test_export_master_resampled_mp3_is_exact_and_aligned(tmp_path):
+    """A 48 kHz programme exported to the 44.1 kHz loudspeaker MP3: exact length, lag 0."""
+    import soxr
+
+    from audio.mixer import render
+    from audio.timeline import Clip, Timeline, Track
+    from export.master import MasterSettings, export_master
+
+    rate = 48_000
+    voice = band_noise(rate * 2, 1, rate, seed=11)
+    bed = band_noise(rate * 3, 2, rate, seed=12) * np.float32(0.3)
+    timeline = Timeline(
+        rate=rate,
+        tracks=(
+            Track("voice", clips=(Clip("v", start=4_321, length=len(voice), fade_in=480),)),
+            Track("bed", clips=(Clip("b", start=0, length=len(bed) - 999, source_offset=999),)),
+        ),
+    )
+    sources = {"v": voice, "b": bed}.__getitem__
+    settings = MasterSettings(
+        encoding=EncodingSettings(format="mp3", rate=44_100, channels=1, bitrate_kbps=64),
+        target_lufs=None,
+        ceiling_dbtp=0.0,
+    )
+    result = export_master(timeline, sources, tmp_path / "x.mp3", settings)
+    mix = render(timeline, sources, 0, timeline.length).mean(axis=1)
+    expected = soxr.resample(mix, rate, 44_100)
+    for decoded in (decode_soundfile(result.path), decode_ffmpeg(result.path, 1)):
+        assert len(decoded) == result.frames == len(expected)
+        assert _best_lag(expected, decoded[:, 0]) == 0
+        assert np.corrcoef(expected, decoded[:, 0])[0, 1] > 0.95
