@@ -51,6 +51,7 @@ _POLL_S = 0.01
 _MAX_DROPOUTS = 4096
 _HEADER = 44
 JOURNAL_SUFFIX = ".take.json"
+_JOURNAL_PAD = 16_384  # bytes reserved in the journal for the closing update
 
 
 # -- the take file ---------------------------------------------------------------------------
@@ -584,7 +585,14 @@ class Recorder:
         if old.exists() and state != "recording":
             with contextlib.suppress(OSError, ValueError):
                 data["started"] = json.loads(old.read_text("utf-8")).get("started", data["started"])
-        write_text_atomically(old, json.dumps(data, ensure_ascii=False, indent=1))
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        if state == "recording":
+            # Padded, so that the closing update can be written in place on a full disk.
+            text += " " * max(_JOURNAL_PAD - len(text.encode("utf-8")), 0)
+        try:
+            write_text_atomically(old, text)
+        except OSError:
+            _rewrite_in_place(old, text)
 
     def _run(self) -> None:
         buf = np.zeros((max(self.rate // 4, self.block), self.open_channels), np.float32)
@@ -728,6 +736,18 @@ class Recorder:
             self._write_journal(state)
         finally:
             self._take = saved
+
+
+def _rewrite_in_place(path: Path, text: str) -> None:
+    """Overwrite a journal without allocating: the disk is full, the old file is padded."""
+    data = text.encode("utf-8")
+    with open(path, "r+b") as f:
+        size = os.fstat(f.fileno()).st_size
+        if len(data) > size:
+            raise OSError(errno.ENOSPC, "journal does not fit")
+        f.write(data + b" " * (size - len(data)))
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _disk_error(exc: OSError) -> StudioError:
