@@ -225,6 +225,7 @@ class Take:
     frames: int = 0
     dropouts: list[Dropout] = field(default_factory=list)
     ended_by: StudioError | None = None  # why the take ended by itself (disk full, unplug)
+    device_frames: int = 0  # frames the device delivered while the take ran (incl. lost ones)
     meta: dict = field(default_factory=dict)
 
     @property
@@ -720,6 +721,7 @@ class Recorder:
             return
         self._take_file = None
         take.ended_by = reason
+        take.device_frames = max(self._consumed - self._take_start_ring, 0)
         with contextlib.suppress(OSError):
             tf.close()
         take.frames = tf.frames
