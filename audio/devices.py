@@ -44,8 +44,10 @@ class InputChoice:
 
     @property
     def open_channels(self) -> int:
-        """Channels to open on the device: enough to reach the highest one selected."""
-        return max(self.channels) + 1
+        """Channels to open on the device: enough to reach the highest one selected, and at
+        least two when the device has them (PulseAudio's ALSA plugin garbles 1-channel capture
+        of a stereo source)."""
+        return max(max(self.channels) + 1, min(2, self.device.max_input_channels))
 
 
 def refresh() -> None:

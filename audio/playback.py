@@ -59,9 +59,14 @@ class ProgrammeFeed:
         self.finished = False  # set on the audio thread once end_index was pulled
         self.underflows = 0
         self.error: BaseException | None = None
+        self.active = False  # False: `pull` plays silence (a duplex stream before playback)
 
     # -- worker -------------------------------------------------------------------------------
-    def start(self, start_frame: int, end_frame: int | None, loop: bool) -> None:
+    def start(
+        self, start_frame: int, end_frame: int | None, loop: bool, active: bool = True
+    ) -> None:
+        """Render from `start_frame`; with active=False `pull` stays silent until a duplex
+        stream's callback sets `active` (a cue on an exact buffer boundary)."""
         self.stop()
         self.ring = RingBuffer(self.ring.capacity, 2)
         self._seg_count = 0
@@ -69,6 +74,7 @@ class ProgrammeFeed:
         self.finished = False
         self.error = None
         self._stop = False
+        self.active = active
         self._thread = threading.Thread(
             target=self._run,
             args=(start_frame, end_frame, loop),
@@ -90,6 +96,7 @@ class ProgrammeFeed:
 
     def stop(self) -> None:
         self._stop = True
+        self.active = False
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -131,6 +138,9 @@ class ProgrammeFeed:
     def pull(self, out: np.ndarray) -> None:
         """Fill `out` (frames, 2) from the ring; silence after the end. Called on the audio thread."""
         frames = len(out)
+        if not self.active:
+            out.fill(0.0)
+            return
         n = self.ring.read_into(out)
         if n < frames:
             out[n:] = 0.0
@@ -231,7 +241,7 @@ class Player:
                 samplerate=self.rate,
                 channels=2,
                 dtype="float32",
-                blocksize=self.block,
+                blocksize=0,  # the host's period; `block` is only the render size
                 latency=self.latency,
                 device=self.device.index,
                 callback=self._callback,

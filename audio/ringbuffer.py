@@ -4,6 +4,11 @@ One thread writes, one other thread reads. The storage is preallocated once; `wr
 `read_into` only copy slices and bump a monotonic counter, so they are safe to call on the
 audio thread (no allocation of sample memory, no lock, no I/O).
 
+Copies go through `memoryview` byte slices, not numpy assignment: numpy releases the GIL
+around copies of more than a few hundred elements, and getting it back can cost the audio
+thread a whole interpreter switch interval (5 ms) while a busy thread holds it. A memoryview
+copy is a plain memcpy that keeps the GIL.
+
 Why no lock is needed: the producer changes only `written`, the consumer only `read`, and each
 bumps its counter *after* copying the frames (a Python attribute store of an int is atomic
 under the GIL, and the copy is complete before the store). The counters never wrap (Python
@@ -24,6 +29,8 @@ class RingBuffer:
         self.capacity = int(capacity)
         self.channels = int(channels)
         self._data = np.zeros((self.capacity, self.channels), dtype=dtype)
+        self._bytes = memoryview(self._data).cast("B")
+        self._frame_bytes = self._data.itemsize * self.channels
         self.written = 0  # frames ever written (only the producer changes it)
         self.read = 0  # frames ever read (only the consumer changes it)
 
@@ -48,9 +55,16 @@ class RingBuffer:
             return 0
         start = self.written % self.capacity
         first = min(n, self.capacity - start)
-        self._data[start : start + first] = frames[:first]
-        if first < n:
-            self._data[: n - first] = frames[first:n]
+        if frames.dtype == self._data.dtype and frames.flags.c_contiguous and frames.ndim == 2:
+            fb = self._frame_bytes
+            src = memoryview(frames).cast("B")
+            self._bytes[start * fb : (start + first) * fb] = src[: first * fb]
+            if first < n:
+                self._bytes[: (n - first) * fb] = src[first * fb : n * fb]
+        else:  # not the device's own buffer: numpy converts
+            self._data[start : start + first] = frames[:first]
+            if first < n:
+                self._data[: n - first] = frames[first:n]
         self.written += n  # publish after the copy
         return n
 
@@ -79,9 +93,16 @@ class RingBuffer:
             return 0
         start = self.read % self.capacity
         first = min(n, self.capacity - start)
-        out[:first] = self._data[start : start + first]
-        if first < n:
-            out[first:n] = self._data[: n - first]
+        if out.dtype == self._data.dtype and out.flags.c_contiguous and out.ndim == 2:
+            fb = self._frame_bytes
+            dst = memoryview(out).cast("B")
+            dst[: first * fb] = self._bytes[start * fb : (start + first) * fb]
+            if first < n:
+                dst[first * fb : n * fb] = self._bytes[: (n - first) * fb]
+        else:
+            out[:first] = self._data[start : start + first]
+            if first < n:
+                out[first:n] = self._data[: n - first]
         self.read += n  # release the space after the copy
         return n
 

@@ -62,11 +62,18 @@ class InputCapture:
 
 
 def find_lag(recorded: np.ndarray, reference: np.ndarray) -> tuple[int, float]:
-    """(lag, normalised correlation) of `reference` inside `recorded` (1-D arrays)."""
+    """(lag, normalised correlation) of `reference` in `recorded` (1-D arrays); the correlation
+    is taken over the part of `reference` that the recording holds."""
     from scipy.signal import correlate
 
-    c = correlate(recorded, reference, mode="valid", method="fft")
-    lag = int(np.argmax(np.abs(c)))
-    seg = recorded[lag : lag + len(reference)]
-    corr = float(np.dot(seg, reference) / np.sqrt(np.dot(seg, seg) * np.dot(reference, reference)))
-    return lag, corr
+    recorded = np.asarray(recorded, np.float64)
+    reference = np.asarray(reference, np.float64)
+    c = correlate(recorded, reference, mode="full", method="fft")
+    lag = int(np.argmax(np.abs(c))) - (len(reference) - 1)
+    lo, hi = max(lag, 0), min(lag + len(reference), len(recorded))
+    if hi <= lo:
+        return lag, 0.0
+    seg = recorded[lo:hi]
+    ref = reference[lo - lag : hi - lag]
+    norm = np.sqrt(np.dot(seg, seg) * np.dot(ref, ref))
+    return lag, float(np.dot(seg, ref) / norm) if norm else 0.0

@@ -1,0 +1,142 @@
+"""Takes: placing a new recording on a track without losing the earlier ones, and recovering
+takes that a crash cut short.
+
+Recording over a region never deletes anything: the parts of older clips that the new take
+covers move to a muted "takes" lane under the track (the newest take is what plays; the
+others stay selectable with `select_take`). Take files stay in `StudioHome.recordings`; the
+media store holds the canonical copy that playback reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from audio.media import MediaInfo, MediaStore
+from audio.recording import (
+    OverdubResult,
+    RecoveredTake,
+    find_unfinished_takes,
+    recover_take,
+)
+from audio.timeline import Clip, Timeline, Track
+
+TAKES_SUFFIX = " · takes"
+
+
+def takes_lane_name(track_name: str) -> str:
+    return track_name + TAKES_SUFFIX
+
+
+def _slice(clip: Clip, lo: int, hi: int) -> Clip | None:
+    """The part of `clip` on timeline frames [lo, hi), or None when they do not overlap."""
+    lo, hi = max(lo, clip.start), min(hi, clip.end)
+    if hi <= lo:
+        return None
+    cut_front = lo - clip.start
+    length = hi - lo
+    fade_in = max(min(clip.fade_in - cut_front, length), 0) if cut_front < clip.fade_in else 0
+    tail_cut = clip.end - hi
+    fade_out = (
+        max(min(clip.fade_out - tail_cut, length - fade_in), 0) if tail_cut < clip.fade_out else 0
+    )
+    envelope = tuple(replace(p, frame=p.frame - cut_front) for p in clip.envelope)
+    return clip.with_changes(
+        start=lo,
+        length=length,
+        source_offset=clip.source_offset + cut_front,
+        fade_in=fade_in,
+        fade_out=fade_out,
+        envelope=envelope,
+    )
+
+
+def _lane_index(timeline: Timeline, track: Track) -> int | None:
+    return timeline.track_index(takes_lane_name(track.name))
+
+
+def place_take(timeline: Timeline, track_index: int, clip: Clip) -> Timeline:
+    """Put `clip` on the track; what it covers of older clips moves to the takes lane."""
+    track = timeline.tracks[track_index]
+    keep: list[Clip] = []
+    covered: list[Clip] = []
+    for old in track.clips:
+        if old.end <= clip.start or old.start >= clip.end:
+            keep.append(old)
+            continue
+        for part in (_slice(old, old.start, clip.start), _slice(old, clip.end, old.end)):
+            if part is not None:
+                keep.append(part)
+        covered.append(_slice(old, clip.start, clip.end))
+    new_track = track.with_changes(
+        clips=tuple(sorted((*keep, clip), key=lambda c: (c.start, c.end)))
+    )
+    timeline = timeline.with_track(track_index, new_track)
+    if covered:
+        lane_index = _lane_index(timeline, track)
+        if lane_index is None:
+            lane = Track(takes_lane_name(track.name), role=track.role, mute=True)
+            timeline = timeline.add_track(lane)
+            lane_index = len(timeline.tracks) - 1
+        lane = timeline.tracks[lane_index]
+        for part in covered:
+            lane = lane.with_clip(part)
+        timeline = timeline.with_track(lane_index, lane)
+    return timeline
+
+
+def alternative_takes(timeline: Timeline, track_index: int, frame: int) -> list[Clip]:
+    """Older takes kept in the lane at `frame` (newest first by name), for a chooser."""
+    track = timeline.tracks[track_index]
+    lane_index = _lane_index(timeline, track)
+    if lane_index is None:
+        return []
+    clips = [c for c in timeline.tracks[lane_index].clips if c.start <= frame < c.end]
+    return sorted(clips, key=lambda c: c.name, reverse=True)
+
+
+def select_take(timeline: Timeline, track_index: int, lane_clip: Clip) -> Timeline:
+    """Make an older take the one that plays; what it covers goes to the lane in its place."""
+    track = timeline.tracks[track_index]
+    lane_index = _lane_index(timeline, track)
+    if lane_index is None or lane_clip not in timeline.tracks[lane_index].clips:
+        raise ValueError("that clip is not a kept take of this track")
+    lane = timeline.tracks[lane_index]
+    remaining = list(lane.clips)
+    remaining.remove(lane_clip)
+    timeline = timeline.with_track(lane_index, lane.with_changes(clips=tuple(remaining)))
+    return place_take(timeline, track_index, lane_clip)
+
+
+def add_overdub_take(
+    timeline: Timeline, track_index: int, store: MediaStore, result: OverdubResult
+) -> tuple[Timeline, MediaInfo]:
+    """Import an overdub take into the media store and place it on the track."""
+    info = store.import_file(result.take.path, timeline.rate)
+    length = min(result.length, info.frames - result.source_offset)
+    clip = Clip(
+        source_id=info.source_id,
+        start=result.clip_start,
+        length=length,
+        source_offset=result.source_offset,
+        name=result.take.path.stem,
+        auto_level=True,
+    )
+    return place_take(timeline, track_index, clip), info
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveredItem:
+    take: RecoveredTake
+    info: MediaInfo | None  # None when the take held no audio at all
+
+
+def recover_unfinished_takes(home) -> list[RecoveredItem]:
+    """Find takes a crash cut short (in `home.recordings`), repair them in place and import
+    them into the media store. The window offers the result to the user; nothing is deleted."""
+    store = MediaStore(home.media)
+    out = []
+    for path in find_unfinished_takes(home.recordings):
+        take = recover_take(path)
+        info = store.import_file(path, take.rate) if take.frames else None
+        out.append(RecoveredItem(take, info))
+    return out
