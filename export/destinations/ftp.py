@@ -170,7 +170,7 @@ class FtpDestination(Destination):
                         progress(0.9 * sent[0] / max(1, plan.size))
 
                 with open(plan.source, "rb") as f:
-                    ftp.storbinary(f"STOR {plan.temp_name}", f, CHUNK, block_sent)
+                    ftp.storbinary(f"STOR {plan.temp_name}", f, 64 * 1024, block_sent)
                 size = self._size(ftp, plan.temp_name)
                 if size != plan.size:
                     with contextlib.suppress(ftplib.Error):

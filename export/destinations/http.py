@@ -139,13 +139,11 @@ class HttpDestination(Destination):
                 + b"\r\n"
             )
         field = self.config.option("file_field", self.default_file_field)
-        filename = plan.final_name.replace('"', "")
-        # RFC 7578: non-ASCII names go as UTF-8 in filename*, an ASCII fallback in filename.
-        ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+        # RFC 7578 §4.2: the file name goes as raw UTF-8 (what browsers send), quotes escaped.
+        filename = plan.final_name.replace("\\", "_").replace('"', "%22").replace("\r", "")
         head += (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-            f"filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}\r\n"
-            f"Content-Type: {mime}\r\n\r\n"
+            f'filename="{filename}"\r\nContent-Type: {mime}\r\n\r\n'
         ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
 
