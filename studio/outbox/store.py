@@ -90,6 +90,13 @@ def audio_duration_s(path: Path) -> float | None:
         return None
 
 
+def needs_secret(config: DestinationConfig) -> bool:
+    """Whether sending needs the keyring: anonymous FTP and auth=none HTTP do not."""
+    if config.kind not in NEEDS_SECRET or config.option("auth") == "none":
+        return False
+    return bool(config.user) or config.kind in ("http", "province")
+
+
 def library_url(home: StudioHome) -> str:
     from studio.settings import Settings
 
@@ -211,7 +218,7 @@ class Outbox:
 
     def plugin(self, name: str) -> Destination:
         config = self.destination(name)
-        secret = self.credentials.get(name) if config.kind in NEEDS_SECRET else None
+        secret = self.credentials.get(name) if needs_secret(config) else None
         return make_destination(config, secret, known_hosts=self.known_hosts)
 
     def test_destination(self, name: str) -> str:
