@@ -453,3 +453,16 @@ def test_province_field_mapping(tmp_path):
     assert doc["tieu_de"] == "Bản tin sáng 26/11" and doc["muc_do"] == 3
     assert "title" not in doc and "broadcast_ready_report" not in doc
     assert apply_mapping(bulletin_document(plan), {}, {}) == bulletin_document(plan)
+
+
+def test_documented_example_matches_the_schema():
+    import json
+    import re
+
+    import jsonschema
+
+    from tests.pubservers import ROOT
+
+    text = (ROOT / "docs" / "province-bulletin.md").read_text("utf-8")
+    example = re.search(r"## The metadata document\s+```json\n(.*?)```", text, re.S).group(1)
+    jsonschema.validate(json.loads(example), load_schema())

@@ -50,7 +50,7 @@ def bulletin_document(plan: Plan, station: str = "") -> dict[str, Any]:
         "priority_label": PRIORITY_LABELS[priority],
         "duration_s": float(m.get("duration_s") or 0.0),
         "language": m.get("language") or "vi",
-        "target_areas": list(m.get("target_areas") or []),
+        "target_areas": list(dict.fromkeys(m.get("target_areas") or [])),  # unique, in order
         "schedule": m.get("schedule"),
         "author": m.get("author") or "",
         "station": m.get("station") or station,
