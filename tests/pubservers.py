@@ -192,7 +192,9 @@ class FtpServer:
 class SftpServer:
     """An asyncssh SFTP (and scp) server chrooted to `root`, on its own event loop thread."""
 
-    def __init__(self, root: Path, key_folder: Path, user="station", password="pw-2"):
+    def __init__(
+        self, root: Path, key_folder: Path, user="station", password="pw-2", client_key=None
+    ):
         import asyncssh
 
         self.root = root
@@ -212,6 +214,12 @@ class SftpServer:
 
             def password_auth_supported(self):
                 return True
+
+            def public_key_auth_supported(self):
+                return client_key is not None
+
+            def validate_public_key(self, username, key):
+                return username == server.user and key.public_data == client_key.public_data
 
             def validate_password(self, username, password):
                 return username == server.user and password == server.password
