@@ -237,3 +237,51 @@ def test_https_push_with_ca_and_receipt(tmp_path):
         assert r.returncode == 0 and "verification is OFF" in r.stderr
     finally:
         server.close()
+
+
+def test_province_push_with_metadata_file_and_report(tmp_path):
+    from tests.pubservers import HttpState, load_schema
+
+    ca = make_ca(tmp_path / "ca")
+    server = HttpsServer(tmp_path / "province", ca, HttpState(schema=load_schema()))
+    try:
+        home = tmp_path / "home"
+        r = studio(
+            home, "destinations", "add", "tinh", "--kind", "province", "--url", server.url(),
+            "--option", f"ca_file={ca.ca_file}", "--option", "auth=none",
+            "--option", "header.Authorization=Bearer tok-3", "--option", "station=Xã Hoà Bình",
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        src = audio(tmp_path, "Tin bão số 9.mp3")
+        src.with_suffix(".report.json").write_text(
+            json.dumps({"integrated_lufs": -16.1, "true_peak_dbtp": -1.3, "ready": True})
+        )
+        meta = tmp_path / "meta.json"
+        meta.write_text(
+            json.dumps(
+                {
+                    "summary": "Bão số 9 đổ bộ chiều nay",
+                    "schedule": {"start_date": "2026-11-27", "times": ["06:30"], "repeat_count": 3},
+                }
+            )
+        )
+        r = studio(
+            home, "push", str(src), "--to", "tinh", "--priority", "khan-cap",
+            "--title", "Tin bão khẩn cấp", "--area", "Thôn Đông", "--area", "Xóm Bãi",
+            "--category", "Phòng chống thiên tai", "--metadata", str(meta), "--wait",
+        )  # fmt: skip
+        assert r.returncode == 0, r.stdout + r.stderr
+        (doc,) = server.state.documents
+        assert doc["title"] == "Tin bão khẩn cấp" and doc["priority"] == "khan-cap"
+        assert doc["station"] == "Xã Hoà Bình" and doc["target_areas"] == ["Thôn Đông", "Xóm Bãi"]
+        assert doc["schedule"]["repeat_count"] == 3
+        assert doc["broadcast_ready_report"]["ready"] is True
+        assert doc["audio"]["sha256"] == sha256(src)
+        # Without --title the file name stands in as the title.
+        r = studio(home, "push", str(src), "--to", "tinh", "--metadata", str(meta))
+        assert r.returncode == 0
+        assert outbox_json(home)[0]["metadata"]["title"] == "Tin bão số 9"
+        r = studio(home, "push", str(src), "--to", "tinh", "--priority", "urgent")
+        assert r.returncode == 2  # argparse refuses an unknown priority
+    finally:
+        server.close()

@@ -252,8 +252,10 @@ class Outbox:
         meta.setdefault("created_at", utcnow().isoformat(timespec="seconds") + "Z")
         if "duration_s" not in meta:
             meta["duration_s"] = audio_duration_s(src)
-        report = src.with_name(src.name + ".report.json")
-        if "report" not in meta and report.is_file():
+        # The broadcast-ready report the export wrote beside the file, if any.
+        reports = [src.with_name(src.name + ".report.json"), src.with_suffix(".report.json")]
+        report = next((r for r in reports if r.is_file()), None)
+        if "report" not in meta and report is not None:
             try:
                 meta["report"] = json.loads(report.read_text("utf-8"))
             except (OSError, ValueError) as exc:
