@@ -466,3 +466,15 @@ def test_documented_example_matches_the_schema():
     text = (ROOT / "docs" / "province-bulletin.md").read_text("utf-8")
     example = re.search(r"## The metadata document\s+```json\n(.*?)```", text, re.S).group(1)
     jsonschema.validate(json.loads(example), load_schema())
+
+
+def test_same_size_different_file_is_not_taken_as_arrived(ftp, tmp_path):
+    # Two CBR bulletins of the same length have the same size: only the SHA-256 counts.
+    item = make_item(tmp_path, size=300_000)
+    (ftp.root / item.name).write_bytes(os.urandom(300_000))  # yesterday's bulletin
+    for verify in ("true", "false"):
+        d = ftp_dest(ftp, verify_sha256=verify)
+        receipt = d.run(d.prepare(item))
+        assert not receipt.already_there
+        assert sha256(ftp.root / item.name) == item.sha256
+        (ftp.root / item.name).write_bytes(os.urandom(300_000))

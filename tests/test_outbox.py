@@ -287,3 +287,15 @@ def test_remove_destination_refused_while_items_wait(outbox, tmp_path):
     outbox.cancel(row["id"])
     outbox.remove_destination("usb")
     assert outbox.destinations() == []
+
+
+def test_missing_queued_copy_fails_clearly(outbox, tmp_path):
+    dest = tmp_path / "usb"
+    dest.mkdir()
+    outbox.add_destination("usb", "folder", str(dest))
+    row = outbox.enqueue(audio_file(tmp_path), "usb")
+    os.unlink(row["file_path"])
+    final = OutboxWorker(outbox).send_next()
+    assert final["status"] == Status.FAILED and final["next_retry_at"] is None
+    assert "missing or damaged" in final["last_error"]
+    assert list(dest.iterdir()) == []

@@ -156,12 +156,17 @@ class FtpDestination(Destination):
         readback = self.config.flag("verify_sha256", True)
         try:
             try:
-                if self._size(ftp, plan.final_name) == plan.size and (
-                    not readback or self._remote_sha256(ftp, plan.final_name) == plan.sha256
+                # Only a matching SHA-256 proves an earlier attempt arrived: two CBR bulletins
+                # of the same length have the same size. Without read-back, upload again (the
+                # same name is overwritten, so that is still one copy).
+                if (
+                    readback
+                    and self._size(ftp, plan.final_name) == plan.size
+                    and self._remote_sha256(ftp, plan.final_name) == plan.sha256
                 ):
                     with contextlib.suppress(ftplib.Error):
                         ftp.delete(plan.temp_name)
-                    return Receipt(plan.target, verified=readback, already_there=True)
+                    return Receipt(plan.target, verified=True, already_there=True)
                 sent = [0]
 
                 def block_sent(block: bytes) -> None:
@@ -179,10 +184,14 @@ class FtpDestination(Destination):
                         f"{where} holds {size} bytes of {plan.size}: the upload was incomplete.",
                         f"{where} chỉ nhận {size}/{plan.size} byte: tải lên chưa trọn.",
                     )
-                # RNTO over an existing name fails on some servers: clear an old bulletin first.
-                if self._size(ftp, plan.final_name) is not None:
+                try:
+                    ftp.rename(plan.temp_name, plan.final_name)
+                except ftplib.error_perm:
+                    # Some servers refuse RNTO over an existing name: clear the old bulletin.
+                    if self._size(ftp, plan.final_name) is None:
+                        raise
                     ftp.delete(plan.final_name)
-                ftp.rename(plan.temp_name, plan.final_name)
+                    ftp.rename(plan.temp_name, plan.final_name)
                 if self._size(ftp, plan.final_name) != plan.size:
                     raise TransferError(
                         f"{where} lost the file after the rename.",

@@ -173,12 +173,16 @@ class SftpDestination(Destination):
         readback = self.config.flag("verify_sha256", True)
         transport, sftp = self._connect()
         try:
-            if self._remote_size(sftp, plan.final_name) == plan.size and (
-                not readback or self._remote_sha256(sftp, plan.final_name) == plan.sha256
+            # Only a matching SHA-256 proves an earlier attempt arrived (same-length CBR
+            # bulletins have the same size); without read-back the same name is overwritten.
+            if (
+                readback
+                and self._remote_size(sftp, plan.final_name) == plan.size
+                and self._remote_sha256(sftp, plan.final_name) == plan.sha256
             ):
                 with contextlib.suppress(OSError):
                     sftp.remove(plan.temp_name)
-                return Receipt(plan.target, verified=readback, already_there=True)
+                return Receipt(plan.target, verified=True, already_there=True)
             sent = 0
             with open(plan.source, "rb") as src, sftp.open(plan.temp_name, "wb") as dst:
                 dst.set_pipelined(True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
+
+from export.destinations import TransferError
 
 from .store import LEASE_S, Outbox, worker_id
 
@@ -45,19 +46,35 @@ class OutboxWorker:
 
     def _send(self, row: dict[str, Any]) -> dict[str, Any]:
         item_id = row["id"]
-        last_renew = [time.monotonic()]
 
         def progress(fraction: float) -> None:
             self.progress[item_id] = fraction
-            # Keep the claim alive on a slow link so no other process takes the item over.
-            now = time.monotonic()
-            if now - last_renew[0] > LEASE_S / 4:
-                last_renew[0] = now
-                self.outbox.renew(item_id, self.owner)
 
+        # Keep the claim alive while sending (slow links, read-back) so that no other process
+        # takes the item over; a crash stops the heartbeat and the claim runs out.
+        done = threading.Event()
+
+        def heartbeat() -> None:
+            while not done.wait(LEASE_S / 4):
+                try:
+                    self.outbox.renew(item_id, self.owner)
+                except Exception:  # noqa: BLE001 - the next beat tries again
+                    log.exception("renewing the claim on outbox item %s failed", item_id)
+
+        beat = threading.Thread(target=heartbeat, name=f"outbox-lease-{item_id}", daemon=True)
+        beat.start()
         try:
+            item = self.outbox.item_for_sending(row)
+            if not item.path.is_file() or item.path.stat().st_size != item.size:
+                raise TransferError(
+                    f"The queued copy '{item.path}' is missing or damaged; use Send again from "
+                    "the original export.",
+                    f"Bản sao trong hàng đợi '{item.path}' bị mất hoặc hỏng; hãy gửi lại từ tệp "
+                    "xuất gốc.",
+                    retryable=False,
+                )
             destination = self.outbox.plugin(row["destination"])
-            plan = destination.prepare(self.outbox.item_for_sending(row))
+            plan = destination.prepare(item)
             for warning in plan.warnings:
                 log.warning("Outbox item %s to %s: %s", item_id, row["destination"], warning)
             receipt = destination.run(plan, progress)
@@ -67,6 +84,9 @@ class OutboxWorker:
         else:
             final = self.outbox.mark_done(item_id, receipt)
             log.info("Outbox item %s sent to %s", item_id, receipt.location)
+        finally:
+            done.set()
+            beat.join()
         self.progress.pop(item_id, None)
         self._changed(final)
         return final
