@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -298,6 +299,8 @@ def parse_multipart(ctype: str, body: bytes) -> tuple[dict[str, str], bytes | No
 @dataclass
 class HttpState:
     token: str = "tok-3"
+    basic_user: str = "tram"  # Basic auth with this user and `token` as the password is also OK
+    methods: list[str] = field(default_factory=list)
     fail_first: int = 0  # answer 500 to this many requests
     cut_first: int = 0  # read part of the body, then drop the connection
     storage_full: bool = False
@@ -347,7 +350,12 @@ class HttpsServer:
                 with st.lock:
                     st.requests += 1
                 length = int(self.headers.get("Content-Length", "0"))
-                if self.headers.get("Authorization") != f"Bearer {st.token}":
+                st.methods.append(self.command)
+                basic = base64.b64encode(f"{st.basic_user}:{st.token}".encode()).decode()
+                if self.headers.get("Authorization") not in (
+                    f"Bearer {st.token}",
+                    f"Basic {basic}",
+                ):
                     self.rfile.read(length)
                     return self._reply(401, {"error": "bad token"})
                 if st.cut_first > 0:
@@ -398,6 +406,8 @@ class HttpsServer:
                     if key:
                         st.receipts[key] = receipt
                 return self._reply(201, receipt)
+
+            do_PUT = do_POST
 
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)

@@ -478,3 +478,20 @@ def test_same_size_different_file_is_not_taken_as_arrived(ftp, tmp_path):
         assert not receipt.already_there
         assert sha256(ftp.root / item.name) == item.sha256
         (ftp.root / item.name).write_bytes(os.urandom(300_000))
+
+
+def test_https_put_raw_with_basic_auth(https, ca, tmp_path):
+    config = DestinationConfig(
+        "b",
+        "http",
+        https.url("/files/{name}"),
+        "tram",
+        {"ca_file": str(ca.ca_file), "body": "raw", "method": "PUT"},
+    )
+    d = make_destination(config, "tok-3")
+    item = make_item(tmp_path, name="ban-tin-trua.mp3")
+    assert d.run(d.prepare(item)).remote_id == "R00001"
+    assert https.state.methods == ["PUT"]
+    d = make_destination(config, "wrong")
+    with pytest.raises(TransferError, match="401"):
+        d.run(d.prepare(item))
