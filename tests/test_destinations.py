@@ -495,3 +495,29 @@ def test_https_put_raw_with_basic_auth(https, ca, tmp_path):
     d = make_destination(config, "wrong")
     with pytest.raises(TransferError, match="401"):
         d.run(d.prepare(item))
+
+
+def test_ftp_real_disk_full(tmp_path, small_tmpfs):
+    server = FtpServer(small_tmpfs)
+    try:
+        d = ftp_dest(server)
+        # pyftpdlib 2.2 loses the errno and answers "426 None; transfer aborted."
+        with pytest.raises(TransferError, match="aborted the transfer") as err:
+            d.run(d.prepare(make_item(tmp_path, size=600_000)))
+        assert err.value.retryable
+        assert files_in(small_tmpfs) == [], "the partial upload is removed to free the space"
+    finally:
+        server.close()
+
+
+def test_sftp_real_disk_full(tmp_path, small_tmpfs):
+    server = SftpServer(small_tmpfs, tmp_path / "keys")
+    try:
+        d = sftp_dest(server, tmp_path / "kh")
+        # asyncssh's server stops writing without an error; the size check catches it.
+        with pytest.raises(TransferError, match="incomplete|no room") as err:
+            d.run(d.prepare(make_item(tmp_path, size=600_000)))
+        assert err.value.retryable
+        assert files_in(small_tmpfs) == []
+    finally:
+        server.close()

@@ -110,10 +110,15 @@ class FtpDestination(Destination):
                 "Hãy kiểm tra tên đăng nhập và mật khẩu.",
                 retryable=False,
             )
-        if code in ("552", "452"):
+        if code in ("552", "452") or "no space" in text.lower():
             return TransferError(
                 f"{where} has no room for the file (disk full or quota exceeded: {text}).",
                 f"{where} hết chỗ chứa tệp (đầy đĩa hoặc vượt hạn mức: {text}).",
+            )
+        if code == "426":
+            return TransferError(
+                f"{where} aborted the transfer ({text}); a full disk or a dropped line.",
+                f"{where} đã huỷ lần truyền ({text}); có thể đầy đĩa hoặc đứt đường truyền.",
             )
         if code == "550":
             return TransferError(
@@ -175,7 +180,16 @@ class FtpDestination(Destination):
                         progress(0.9 * sent[0] / max(1, plan.size))
 
                 with open(plan.source, "rb") as f:
-                    ftp.storbinary(f"STOR {plan.temp_name}", f, 64 * 1024, block_sent)
+                    try:
+                        ftp.storbinary(f"STOR {plan.temp_name}", f, 64 * 1024, block_sent)
+                    except OSError as exc:
+                        # The server may have dropped the data connection with a reason on
+                        # the control connection (e.g. "426 No space left on device").
+                        if isinstance(exc, ssl.SSLError):
+                            raise
+                        ftp.sock.settimeout(5)
+                        ftp.voidresp()  # raises ftplib.Error with the server's reason
+                        raise
                 size = self._size(ftp, plan.temp_name)
                 if size != plan.size:
                     with contextlib.suppress(ftplib.Error):
@@ -204,6 +218,9 @@ class FtpDestination(Destination):
                         f"Tệp trên {where} có SHA-256 khác bản gốc.",
                     )
             except ftplib.Error as exc:
+                # The server still answers: free the space a partial upload holds.
+                with contextlib.suppress(Exception):
+                    ftp.delete(plan.temp_name)
                 raise self._ftp_error(exc, where) from exc
             except ssl.SSLError as exc:
                 raise tls_error(exc, where) from exc

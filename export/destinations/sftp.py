@@ -210,6 +210,10 @@ class SftpDestination(Destination):
                     sftp.remove(plan.final_name)
                 sftp.rename(plan.temp_name, plan.final_name)
         except TransferError:
+            if transport.is_active():
+                # Free the space a partial or damaged upload holds (e.g. a full disk).
+                with contextlib.suppress(Exception):
+                    sftp.remove(plan.temp_name)
             raise
         except (paramiko.SSHException, EOFError) as exc:
             raise TransferError(
@@ -217,6 +221,10 @@ class SftpDestination(Destination):
                 f"Kết nối SSH tới {where} bị đứt: {exc}.",
             ) from exc
         except OSError as exc:
+            if transport.is_active():
+                # The server still answers: free the space a partial upload holds.
+                with contextlib.suppress(Exception):
+                    sftp.remove(plan.temp_name)
             if "quota" in str(exc).lower() or "no space" in str(exc).lower() or exc.errno == 28:
                 raise TransferError(
                     f"{where} has no room for the file (disk full): {exc}.",
