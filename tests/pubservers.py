@@ -20,6 +20,7 @@ import os
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -304,6 +305,8 @@ class HttpState:
     fail_first: int = 0  # answer 500 to this many requests
     cut_first: int = 0  # read part of the body, then drop the connection
     storage_full: bool = False
+    read_limit: int = 0  # bytes/s while reading the body; 0 = unthrottled (a slow link)
+    reply_delay_s: float = 0.0  # store first, answer later (a reply lost to a crash)
     schema: dict | None = None  # validate the "metadata" field against this JSON Schema
     requests: int = 0
     receipts: dict[str, dict] = field(default_factory=dict)  # idempotency key → receipt
@@ -364,7 +367,9 @@ class HttpsServer:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return None
-                body = self.rfile.read(length)
+                body = self._read_body(length)
+                if len(body) < length:
+                    return None  # the client went away mid-body: nothing is stored
                 if st.fail_first > 0:
                     st.fail_first -= 1
                     return self._reply(500, {"error": "temporary failure"})
@@ -381,6 +386,9 @@ class HttpsServer:
                     fields, audio, name = {}, body, self.path.rsplit("/", 1)[-1]
                 if audio is None:
                     return self._reply(400, {"error": "no file"})
+                claimed = self.headers.get("X-Content-SHA256")
+                if claimed and claimed != hashlib.sha256(audio).hexdigest():
+                    return self._reply(422, {"error": "X-Content-SHA256 does not match"})
                 if st.schema is not None:
                     import jsonschema
 
@@ -405,13 +413,31 @@ class HttpsServer:
                     }
                     if key:
                         st.receipts[key] = receipt
+                if st.reply_delay_s:
+                    time.sleep(st.reply_delay_s)
                 return self._reply(201, receipt)
+
+            def _read_body(self, length: int) -> bytes:
+                if not st.read_limit:
+                    return self.rfile.read(length)
+                parts, got = [], 0
+                step = max(1, st.read_limit // 20)
+                while got < length:
+                    chunk = self.rfile.read(min(step, length - got))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    got += len(chunk)
+                    time.sleep(len(chunk) / st.read_limit)
+                return b"".join(parts)
 
             do_PUT = do_POST
 
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
+        # A client killed on purpose makes the late reply fail: expected, not worth a traceback.
+        self.server.handle_error = lambda request, client_address: None
         self.tls = tls is not None
         if tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
