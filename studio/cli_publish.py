@@ -11,13 +11,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audio.errors import StudioError, current_language
-from export.destinations import KINDS, make_destination
-from studio.outbox import Outbox, OutboxWorker, Status
-from studio.outbox.store import PRIORITIES
+from export.destinations import KINDS, PRIORITIES, make_destination
 from studio.paths import StudioHome
+
+if TYPE_CHECKING:
+    from studio.outbox import Outbox
+
+# The outbox (SQLAlchemy) is imported inside the handlers: `studio render` and the window's
+# start-up should not pay for it.
+FAILED, SENT, VERIFIED, CANCELLED = "failed", "sent", "verified", "cancelled"
+DONE = (SENT, VERIFIED)
+
+
+def _open(home: StudioHome) -> Outbox:
+    from studio.outbox import Outbox
+
+    return Outbox.open(home)
+
+
+def _worker(outbox: Outbox):
+    from studio.outbox import OutboxWorker
+
+    return OutboxWorker(outbox)
 
 
 def _t(en: str, vi: str) -> str:
@@ -49,7 +67,7 @@ def _read_secret() -> str:
 def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
     options = _parse_options(args.option)
     secret = _read_secret() if args.password_stdin else None
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         config = outbox.add_destination(
             args.name, args.kind, args.url, args.user or "", options, secret, args.replace
@@ -64,7 +82,7 @@ def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
 
 
 def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         configs = outbox.destinations()
     finally:
@@ -94,7 +112,7 @@ def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
 
 
 def cmd_dest_test(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         plugin = outbox.plugin(args.name)
         for w in plugin.warnings():
@@ -106,7 +124,7 @@ def cmd_dest_test(args: argparse.Namespace, home: StudioHome) -> int:
 
 
 def cmd_dest_remove(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         outbox.remove_destination(args.name)
     finally:
@@ -143,7 +161,7 @@ def _metadata(args: argparse.Namespace) -> dict[str, Any]:
 def _describe(row: dict[str, Any]) -> str:
     error = row["last_error_vi"] if current_language() == "vi" else row["last_error"]
     text = f"#{row['id']} {row['status']} → {row['destination']} {row['file_name']}"
-    if row["status"] == Status.FAILED:
+    if row["status"] == FAILED:
         retry = row["next_retry_at"]
         text += f": {error}" + (
             _t(f" (next try {retry})", f" (thử lại lúc {retry})")
@@ -155,21 +173,21 @@ def _describe(row: dict[str, Any]) -> str:
 
 def _wait_for(outbox: Outbox, item_id: int) -> dict[str, Any]:
     """Send due items in this process until `item_id` is sent or has failed once."""
-    worker = OutboxWorker(outbox)
+    worker = _worker(outbox)
     import time
 
     while True:
         row = outbox.item(item_id)
-        if row["status"] in Status.DONE or row["status"] == Status.CANCELLED:
+        if row["status"] in DONE or row["status"] == CANCELLED:
             return row
-        if row["status"] == Status.FAILED and row["attempts"] > 0:
+        if row["status"] == FAILED and row["attempts"] > 0:
             return row
         if worker.send_next() is None:
             time.sleep(0.5)  # another process holds it (sending); wait for its outcome
 
 
 def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         row = outbox.enqueue(args.file, args.to, _metadata(args), args.priority, args.name)
         print(
@@ -187,11 +205,11 @@ def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
     finally:
         outbox.close()
     print(_describe(row))
-    return 0 if row["status"] in Status.DONE else 1
+    return 0 if row["status"] in DONE else 1
 
 
 def cmd_outbox(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
         rows = outbox.items()
     finally:
@@ -208,7 +226,7 @@ def cmd_outbox(args: argparse.Namespace, home: StudioHome) -> int:
 
 def _item_command(action: str):
     def handler(args: argparse.Namespace, home: StudioHome) -> int:
-        outbox = Outbox.open(home)
+        outbox = _open(home)
         try:
             row = getattr(outbox, action)(args.id)
             if action in ("retry", "resend") and args.wait:
@@ -216,21 +234,21 @@ def _item_command(action: str):
         finally:
             outbox.close()
         print(_describe(row))
-        return 0 if action == "cancel" or row["status"] != Status.FAILED else 1
+        return 0 if action == "cancel" or row["status"] != FAILED else 1
 
     return handler
 
 
 def cmd_outbox_send(args: argparse.Namespace, home: StudioHome) -> int:
     """What the app does on start: send every due item, including ones a crash interrupted."""
-    outbox = Outbox.open(home)
+    outbox = _open(home)
     try:
-        rows = OutboxWorker(outbox).drain()
+        rows = _worker(outbox).drain()
     finally:
         outbox.close()
     for row in rows:
         print(_describe(row))
-    return 1 if any(r["status"] == Status.FAILED for r in rows) else 0
+    return 1 if any(r["status"] == FAILED for r in rows) else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:

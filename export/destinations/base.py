@@ -39,6 +39,14 @@ class TransferError(StudioError):
         self.retryable = retryable
 
 
+class HostKeyChanged(TransferError):
+    """An SFTP server presented a different key from the one pinned on first use."""
+
+
+# Thông tư 39/2020/TT-BTTTT's three levels: thông thường, ưu tiên, khẩn cấp (most urgent last).
+PRIORITIES = ("thuong", "uu-tien", "khan-cap")
+
+
 @dataclass(frozen=True, slots=True)
 class DestinationConfig:
     """A configured destination: no secret in here (the secret lives in the OS keyring)."""

@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import Plan, TransferError
+from .base import PRIORITIES, Plan, TransferError
 from .http import HttpDestination
 
 SCHEMA_ID = "https://studio-truyen-thanh.example/schemas/province-bulletin/1.json"
-PRIORITIES = ("thuong", "uu-tien", "khan-cap")
 PRIORITY_LABELS = {"thuong": "Thông thường", "uu-tien": "Ưu tiên", "khan-cap": "Khẩn cấp"}
 
 

@@ -16,13 +16,19 @@ from urllib.parse import unquote, urlparse
 
 import paramiko
 
-from .base import CHUNK, Destination, Item, Plan, Progress, Receipt, TransferError, network_error
+from .base import (
+    CHUNK,
+    Destination,
+    HostKeyChanged,
+    Item,
+    Plan,
+    Progress,
+    Receipt,
+    TransferError,
+    network_error,
+)
 
 log = logging.getLogger(__name__)
-
-
-class HostKeyChanged(TransferError):
-    """The server presented a different key from the one pinned on first use."""
 
 
 class SftpDestination(Destination):

@@ -38,7 +38,7 @@ class Status:
     DONE = (SENT, VERIFIED)
 
 
-PRIORITY_RANK = {"khan-cap": 0, "uu-tien": 1, "thuong": 2}
+PRIORITY_RANK = {"khan-cap": 0, "uu-tien": 1, "thuong": 2}  # sending order: most urgent first
 
 
 class OutboxItemRow(Base):
