@@ -221,8 +221,10 @@ def sftp_dest(server: SftpServer, known_hosts: Path, password=None):
 def test_sftp_pins_key_uploads_and_recognises_retry(sftp, tmp_path):
     known = tmp_path / "home" / "known_hosts"
     d = sftp_dest(sftp, known)
-    assert d.check().startswith("OK")
+    first = d.check()
+    assert first.startswith("OK") and "new host key pinned: ssh-ed25519 SHA256:" in first
     assert f"[127.0.0.1]:{sftp.port}" in known.read_text()
+    assert "host key matches" in d.check()
     item = make_item(tmp_path)
     plan = d.prepare(item)
     receipt = d.run(plan)

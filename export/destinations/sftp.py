@@ -64,7 +64,8 @@ class SftpDestination(Destination):
     def _host_entry(self, host: str, port: int) -> str:
         return host if port == 22 else f"[{host}]:{port}"
 
-    def _verify_host_key(self, host: str, port: int, key: paramiko.PKey) -> None:
+    def _verify_host_key(self, host: str, port: int, key: paramiko.PKey) -> bool:
+        """Refuse a changed key; pin an unknown one. True when it was pinned just now."""
         entry = self._host_entry(host, port)
         keys = paramiko.HostKeys()
         if self.known_hosts.exists():
@@ -85,7 +86,7 @@ class SftpDestination(Destination):
                     f"dòng của nó trong {self.known_hosts}.",
                     retryable=False,
                 )
-            return
+            return False
         keys.add(entry, key.get_name(), key)
         self.known_hosts.parent.mkdir(parents=True, exist_ok=True)
         from audio.fileio import atomic_path
@@ -93,6 +94,7 @@ class SftpDestination(Destination):
         with atomic_path(self.known_hosts) as tmp:
             keys.save(str(tmp))
         log.info("Pinned SFTP host key of %s: %s %s", entry, key.get_name(), key.fingerprint)
+        return True
 
     def _connect(self) -> tuple[paramiko.Transport, paramiko.SFTPClient]:
         host, port, folder = self._parts
@@ -104,7 +106,9 @@ class SftpDestination(Destination):
         transport = paramiko.Transport(sock)
         try:
             transport.start_client(timeout=self.timeout_s())
-            self._verify_host_key(host, port, transport.get_remote_server_key())
+            server_key = transport.get_remote_server_key()
+            self.pinned_now = self._verify_host_key(host, port, server_key)
+            self.host_key = f"{server_key.get_name()} {server_key.fingerprint}"
             key_file = self.config.option("key_file")
             if key_file:
                 pkey = paramiko.PKey.from_path(
@@ -151,7 +155,8 @@ class SftpDestination(Destination):
         transport, sftp = self._connect()
         try:
             cwd = sftp.getcwd() or "/"
-            return f"OK: {transport.remote_version} — {cwd}"
+            note = "new host key pinned" if self.pinned_now else "host key matches"
+            return f"OK: {transport.remote_version} — {cwd} — {note}: {self.host_key}"
         finally:
             sftp.close()
             transport.close()

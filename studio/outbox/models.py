@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from studio.db import Base
@@ -53,7 +53,7 @@ class OutboxItemRow(Base):
     file_path: Mapped[str] = mapped_column(Text)  # the copy inside StudioHome.outbox
     file_name: Mapped[str] = mapped_column(Text)  # the name it is published under
     sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     priority: Mapped[str] = mapped_column(String(10), default="thuong")
     priority_rank: Mapped[int] = mapped_column(Integer, default=2)

@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("file_path", sa.Text(), nullable=False),
         sa.Column("file_name", sa.Text(), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("priority", sa.String(10), nullable=False),
         sa.Column("priority_rank", sa.Integer(), nullable=False),
