@@ -299,3 +299,15 @@ def test_missing_queued_copy_fails_clearly(outbox, tmp_path):
     assert final["status"] == Status.FAILED and final["next_retry_at"] is None
     assert "missing or damaged" in final["last_error"]
     assert list(dest.iterdir()) == []
+
+
+def test_remove_refused_while_a_failed_item_will_retry(outbox, tmp_path):
+    from audio.errors import StudioError
+
+    outbox.add_destination("usb", "folder", str(tmp_path / "not-mounted"))
+    row = outbox.enqueue(audio_file(tmp_path, "y.mp3"), "usb")
+    assert OutboxWorker(outbox).send_next()["next_retry_at"] is not None
+    with pytest.raises(StudioError, match="still has items"):
+        outbox.remove_destination("usb")
+    outbox.cancel(row["id"])
+    outbox.remove_destination("usb")

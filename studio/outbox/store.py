@@ -195,7 +195,11 @@ class Outbox:
             pending = s.scalars(
                 select(OutboxItemRow.id).where(
                     OutboxItemRow.destination == name,
-                    OutboxItemRow.status.in_([Status.QUEUED, Status.SENDING]),
+                    or_(
+                        OutboxItemRow.status.in_([Status.QUEUED, Status.SENDING]),
+                        (OutboxItemRow.status == Status.FAILED)
+                        & OutboxItemRow.next_retry_at.is_not(None),
+                    ),
                 )
             ).all()
             if pending:
@@ -439,7 +443,12 @@ class Outbox:
             en, vi = error.en, error.vi
         else:
             en = vi = f"{type(error).__name__}: {error}"
-        retryable = getattr(error, "retryable", True)
+        # A TransferError knows; any other StudioError (no keyring, destination removed) needs
+        # the user; an unexpected error may be passing (a locked database), so try again.
+        if isinstance(error, TransferError):
+            retryable = error.retryable
+        else:
+            retryable = not isinstance(error, StudioError)
         with self.db.transaction() as s:
             row = self._row(s, item_id)
             row.status = Status.FAILED
