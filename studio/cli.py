@@ -17,7 +17,7 @@ from audio.media import MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
 from export.encoders import EncodingSettings, Tags
 from export.master import MasterSettings, export_master
-from studio import cli_library, cli_loudness, cli_record, export_cli
+from studio import cli_library, cli_loudness, cli_publish, cli_record, export_cli
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
@@ -122,7 +122,7 @@ def cmd_render(args: argparse.Namespace, home: StudioHome) -> int:
 
 # Sub-command modules: each has `register(subparsers)` that adds its parsers with
 # `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = [cli_loudness, cli_library, export_cli, cli_record]
+EXTENSIONS: list = [cli_loudness, cli_library, export_cli, cli_record, cli_publish]
 
 
 def build_parser() -> argparse.ArgumentParser:

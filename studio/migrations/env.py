@@ -3,6 +3,7 @@
 from alembic import context
 
 import studio.library.models  # noqa: F401 - registers the tables on Base.metadata
+import studio.outbox.models  # noqa: F401
 from studio.db import Base
 
 connection = context.config.attributes.get("connection")

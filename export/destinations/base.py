@@ -1,0 +1,242 @@
+"""The destination plugin interface: a pure `prepare()` and a `run()` that sends.
+
+A destination is where a finished bulletin goes: a folder, an FTP/FTPS or SFTP server, an HTTP
+upload endpoint or the provincial source-information system. `prepare(item)` decides, without
+touching the network or disk, what will be sent where (temporary name, final name, checksum,
+metadata); `run(plan, progress)` sends it and returns a `Receipt`.
+
+Every destination follows the same rules so that nothing is lost or published twice: upload
+under a temporary name and rename when complete; verify size (and SHA-256 where the destination
+allows); recognise a file that is already complete at the destination from an earlier attempt;
+send an idempotency key where the protocol has no rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import ssl
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audio.errors import StudioError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float], None]
+CHUNK = 256 * 1024
+
+
+class TransferError(StudioError):
+    """A send that did not complete. `retryable` says whether trying again later may help."""
+
+    def __init__(self, en: str, vi: str, retryable: bool = True):
+        super().__init__(en, vi)
+        self.retryable = retryable
+
+
+class HostKeyChanged(TransferError):
+    """An SFTP server presented a different key from the one pinned on first use."""
+
+
+# Thông tư 39/2020/TT-BTTTT's three levels: thông thường, ưu tiên, khẩn cấp (most urgent last).
+PRIORITIES = ("thuong", "uu-tien", "khan-cap")
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationConfig:
+    """A configured destination: no secret in here (the secret lives in the OS keyring)."""
+
+    name: str
+    kind: str
+    url: str
+    user: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.options.get(key, default)
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "on")
+        return bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One file to send, exactly as queued (the outbox keeps its own copy)."""
+
+    path: Path
+    name: str  # the file name to publish under
+    sha256: str
+    size: int
+    idempotency_key: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    priority: str = "thuong"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What `run()` will do: every decision made, nothing sent yet."""
+
+    destination: str
+    kind: str
+    source: Path
+    target: str  # where the final file will be, human readable (URL or path)
+    temp_name: str
+    final_name: str
+    sha256: str
+    size: int
+    idempotency_key: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the destination confirmed."""
+
+    location: str
+    remote_id: str = ""
+    verified: bool = False  # True when the destination confirmed size and SHA-256
+    already_there: bool = False  # an earlier attempt had in fact arrived
+    detail: str = ""
+
+
+def temp_name_for(final_name: str, idempotency_key: str) -> str:
+    """The temporary upload name: hidden, tied to the item so a retry overwrites its own."""
+    return f".{final_name}.{idempotency_key[:12]}.part"
+
+
+def sha256_file(path: Path, progress: Progress | None = None) -> str:
+    digest = hashlib.sha256()
+    size = max(1, os.path.getsize(path))
+    done = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done / size)
+    return digest.hexdigest()
+
+
+class Destination(ABC):
+    """A place bulletins are pushed to. Subclasses set `kind` and implement the three calls."""
+
+    kind: str = ""
+
+    def __init__(self, config: DestinationConfig, secret: str | None = None, **context: Any):
+        self.config = config
+        self.secret = secret
+        self.context = context
+
+    @abstractmethod
+    def prepare(self, item: Item) -> Plan:
+        """Decide what will be sent where. Pure: no network, no disk writes."""
+
+    @abstractmethod
+    def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
+        """Send the planned file. Raises `TransferError` with a clear reason on failure.
+
+        Called on a worker thread, never the GUI thread; `progress` gets 0..1.
+        """
+
+    @abstractmethod
+    def check(self) -> str:
+        """Check the connection and the account without sending a bulletin; a line for the user."""
+
+    def _plan(self, item: Item, target: str, **extra: Any) -> Plan:
+        return Plan(
+            destination=self.config.name,
+            kind=self.config.kind,
+            source=item.path,
+            target=target,
+            temp_name=temp_name_for(item.name, item.idempotency_key),
+            final_name=item.name,
+            sha256=item.sha256,
+            size=item.size,
+            idempotency_key=item.idempotency_key,
+            metadata=dict(item.metadata),
+            warnings=tuple(self.warnings()),
+            **extra,
+        )
+
+    def warnings(self) -> list[str]:
+        if self.tls_verification_disabled():
+            return ["TLS certificate verification is OFF for this destination"]
+        return []
+
+    # --- TLS: verified by default; a custom CA file; switching off takes an explicit option --
+    def tls_verification_disabled(self) -> bool:
+        return self.config.flag("insecure_skip_tls_verify")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        if self.tls_verification_disabled():
+            log.warning(
+                "TLS certificate verification is disabled for destination %r", self.config.name
+            )
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return ctx
+        ca_file = self.config.option("ca_file")
+        if ca_file and not Path(ca_file).is_file():
+            raise TransferError(
+                f"The CA certificate file '{ca_file}' does not exist.",
+                f"Không thấy tệp chứng chỉ CA '{ca_file}'.",
+                retryable=False,
+            )
+        return ssl.create_default_context(cafile=ca_file or None)
+
+    def timeout_s(self) -> float:
+        return float(self.config.option("timeout_s", 30))
+
+
+def tls_error(exc: ssl.SSLError, where: str) -> TransferError:
+    """A clear, permanent error for an untrusted or mismatched certificate."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return TransferError(
+            f"The certificate of {where} is not trusted ({exc.verify_message}). "
+            "Set the destination's CA file, or check that you reach the right server.",
+            f"Chứng chỉ của {where} không được tin cậy ({exc.verify_message}). "
+            "Hãy đặt tệp CA cho nơi gửi, hoặc kiểm tra đúng máy chủ.",
+            retryable=False,
+        )
+    return TransferError(
+        f"Secure connection to {where} failed: {exc}.",
+        f"Kết nối bảo mật tới {where} thất bại: {exc}.",
+    )
+
+
+def network_error(exc: OSError, where: str) -> TransferError:
+    """A clear error for a network failure; retrying later may help."""
+    import socket
+
+    if isinstance(exc, ssl.SSLError):
+        return tls_error(exc, where)
+    if isinstance(exc, socket.gaierror):
+        return TransferError(
+            f"The server name of {where} could not be found (DNS). Check the address and the "
+            "internet connection.",
+            f"Không tìm thấy tên máy chủ của {where} (DNS). Hãy kiểm tra địa chỉ và kết nối mạng.",
+        )
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return TransferError(
+            f"{where} did not answer in time (slow or broken connection).",
+            f"{where} không trả lời kịp (đường truyền chậm hoặc bị ngắt).",
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return TransferError(
+            f"{where} refused the connection (is the server running?).",
+            f"{where} từ chối kết nối (máy chủ có đang chạy không?).",
+        )
+    return TransferError(
+        f"The connection to {where} failed: {exc.strerror or exc}.",
+        f"Kết nối tới {where} bị lỗi: {exc.strerror or exc}.",
+    )

@@ -1,0 +1,127 @@
+"""A folder destination: a local folder, a USB stick or a mounted network share.
+
+Copy under a temporary name, fsync, verify size and SHA-256 by reading the copy back, then
+rename to the final name, so the head-end software watching the folder never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from .base import CHUNK, Destination, Item, Plan, Progress, Receipt, TransferError, sha256_file
+
+
+def folder_path(url: str) -> Path:
+    """`file:///srv/x` or a plain path → Path."""
+    if url.startswith("file:"):
+        return Path(unquote(urlparse(url).path))
+    return Path(url).expanduser()
+
+
+class FolderDestination(Destination):
+    kind = "folder"
+
+    @property
+    def folder(self) -> Path:
+        return folder_path(self.config.url)
+
+    def prepare(self, item: Item) -> Plan:
+        return self._plan(item, str(self.folder / item.name))
+
+    def check(self) -> str:
+        folder = self.folder
+        if not folder.is_dir():
+            raise TransferError(
+                f"The folder '{folder}' does not exist or is not mounted.",
+                f"Thư mục '{folder}' không tồn tại hoặc chưa được gắn.",
+            )
+        if not os.access(folder, os.W_OK):
+            raise TransferError(
+                f"Cannot write into the folder '{folder}'.",
+                f"Không ghi được vào thư mục '{folder}'.",
+                retryable=False,
+            )
+        free = _free_bytes(folder)
+        return f"OK: {folder} ({free // 1_000_000} MB free)"
+
+    def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
+        folder = self.folder
+        self.check()
+        final = folder / plan.final_name
+        if (
+            final.is_file()
+            and final.stat().st_size == plan.size
+            and sha256_file(final) == plan.sha256
+        ):
+            self._cleanup(folder / plan.temp_name)
+            return Receipt(str(final), verified=True, already_there=True)
+        temp = folder / plan.temp_name
+        try:
+            digest = hashlib.sha256()
+            written = 0
+            with open(plan.source, "rb") as src, open(temp, "wb") as dst:
+                while chunk := src.read(CHUNK):
+                    dst.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
+                    if progress:
+                        progress(0.9 * written / max(1, plan.size))
+                dst.flush()
+                os.fsync(dst.fileno())
+            if digest.hexdigest() != plan.sha256:
+                raise TransferError(
+                    "The queued file changed on disk; it will not be sent.",
+                    "Tệp trong hàng đợi đã bị thay đổi; sẽ không gửi.",
+                    retryable=False,
+                )
+            size = temp.stat().st_size
+            if size != plan.size or sha256_file(temp) != plan.sha256:
+                raise TransferError(
+                    f"The copy in '{folder}' does not match the original (size {size}).",
+                    f"Bản sao trong '{folder}' không khớp bản gốc (cỡ {size}).",
+                )
+            os.replace(temp, final)
+            _fsync_dir(folder)
+        except OSError as exc:
+            self._cleanup(temp)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise TransferError(
+                    f"The folder '{folder}' is full: the file was not copied.",
+                    f"Thư mục '{folder}' đã đầy: tệp chưa được chép.",
+                ) from exc
+            raise TransferError(
+                f"Copying to '{folder}' failed: {exc.strerror or exc}.",
+                f"Chép vào '{folder}' bị lỗi: {exc.strerror or exc}.",
+            ) from exc
+        except BaseException:
+            self._cleanup(temp)
+            raise
+        if progress:
+            progress(1.0)
+        return Receipt(str(final), verified=True)
+
+    @staticmethod
+    def _cleanup(temp: Path) -> None:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def _free_bytes(folder: Path) -> int:
+    import shutil
+
+    return shutil.disk_usage(folder).free
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # NTFS journals the rename; a folder cannot be opened for fsync on Windows
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

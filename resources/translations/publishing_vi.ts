@@ -1,0 +1,257 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>Outbox</name>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="67" />
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="68" />
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="69" />
+        <source>Progress</source>
+        <translation>Tiến độ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="70" />
+        <source>Destination</source>
+        <translation>Nơi gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="71" />
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="72" />
+        <source>Priority level</source>
+        <translation>Mức ưu tiên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="73" />
+        <source>Attempts</source>
+        <translation>Số lần thử</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="74" />
+        <source>Reason / next try</source>
+        <translation>Lý do / lần thử tới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="178" />
+        <source>Retry</source>
+        <translation>Thử lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="179" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="180" />
+        <source>Send again</source>
+        <translation>Gửi lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="181" />
+        <source>Try a failed item again now</source>
+        <translation>Thử gửi lại mục bị lỗi ngay bây giờ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="182" />
+        <source>Publish the same file once more</source>
+        <translation>Phát hành cùng tệp này thêm một lần</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="39" />
+        <source>Queued</source>
+        <translation>Đang chờ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="40" />
+        <source>Sending</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="41" />
+        <source>Sent</source>
+        <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="42" />
+        <source>Sent and verified</source>
+        <translation>Đã gửi và kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="43" />
+        <source>Failed</source>
+        <translation>Lỗi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="44" />
+        <source>Cancelled</source>
+        <translation>Đã huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="50" />
+        <source>Normal</source>
+        <translation>Thông thường</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="51" />
+        <source>Priority</source>
+        <translation>Ưu tiên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="52" />
+        <source>Emergency</source>
+        <translation>Khẩn cấp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="133" />
+        <source>{error} — needs your attention</source>
+        <translation>{error} — cần anh/chị xử lý</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="130" />
+        <source>{error} — next try at {time} UTC</source>
+        <translation>{error} — thử lại lúc {time} UTC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="227" />
+        <source>{n} item(s) could not be sent and need your attention: {reason}</source>
+        <translation>{n} mục không gửi được và cần anh/chị xử lý: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="217" />
+        <source>Cannot read the outbox: {error}</source>
+        <translation>Không đọc được hộp thư đi: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/outbox_view.py" line="234" />
+        <source>{n} item(s) failed and will be tried again automatically.</source>
+        <translation>{n} mục bị lỗi và sẽ được tự động gửi lại.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="38" />
+        <source>Folder (local, USB, network share)</source>
+        <translation>Thư mục (máy này, USB, thư mục mạng)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="39" />
+        <source>FTP</source>
+        <translation>FTP</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="40" />
+        <source>FTPS (FTP with TLS)</source>
+        <translation>FTPS (FTP có mã hoá TLS)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="41" />
+        <source>SFTP (SSH)</source>
+        <translation>SFTP (SSH)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="42" />
+        <source>HTTP(S) upload</source>
+        <translation>Tải lên HTTP(S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="43" />
+        <source>Provincial source-information system</source>
+        <translation>Hệ thống thông tin nguồn cấp tỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="66" />
+        <source>Destinations</source>
+        <translation>Nơi gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="77" />
+        <source>kept in the system keyring; empty = unchanged</source>
+        <translation>lưu trong kho mật khẩu của hệ thống; để trống = giữ nguyên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="86" />
+        <source>Check connection</source>
+        <translation>Kiểm tra kết nối</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="87" />
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="88" />
+        <source>Remove</source>
+        <translation>Xoá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="89" />
+        <source>New</source>
+        <translation>Thêm mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="92" />
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="93" />
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="94" />
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="95" />
+        <source>User</source>
+        <translation>Tài khoản</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="96" />
+        <source>Password or token</source>
+        <translation>Mật khẩu hoặc mã truy cập</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="97" />
+        <source>Options</source>
+        <translation>Tuỳ chọn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="201" />
+        <source>Saved.</source>
+        <translation>Đã lưu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="241" />
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="253" />
+        <source>Connection works: </source>
+        <translation>Kết nối tốt: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="253" />
+        <source>Connection failed: </source>
+        <translation>Kết nối thất bại: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/destinations_dialog.py" line="174" />
+        <source>Warning: certificate checks are switched off for this destination. Anyone on the network could pose as the server.</source>
+        <translation>Cảnh báo: đã tắt kiểm tra chứng chỉ cho nơi gửi này. Bất kỳ ai trên mạng đều có thể giả làm máy chủ.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,310 @@
+"""CLI for publishing: destinations, push, outbox — so stations can be provisioned by script.
+
+studio destinations add NAME --kind KIND --url URL [--user U] [--password-stdin] [--option K=V]
+studio destinations list | test NAME | remove NAME
+studio push FILE --to NAME [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
+studio outbox [--json] | retry ID | cancel ID | resend ID | send
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from audio.errors import StudioError, current_language
+from export.destinations import KINDS, PRIORITIES, make_destination
+from studio.paths import StudioHome
+
+if TYPE_CHECKING:
+    from studio.outbox import Outbox
+
+# The outbox (SQLAlchemy) is imported inside the handlers: `studio render` and the window's
+# start-up should not pay for it.
+FAILED, SENT, VERIFIED, CANCELLED = "failed", "sent", "verified", "cancelled"
+DONE = (SENT, VERIFIED)
+
+
+def _open(home: StudioHome) -> Outbox:
+    from studio.outbox import Outbox
+
+    return Outbox.open(home)
+
+
+def _worker(outbox: Outbox):
+    from studio.outbox import OutboxWorker
+
+    return OutboxWorker(outbox)
+
+
+def _t(en: str, vi: str) -> str:
+    return vi if current_language() == "vi" else en
+
+
+def _parse_options(pairs: list[str] | None) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise StudioError(
+                f"'{pair}' is not KEY=VALUE.", f"'{pair}' không có dạng KHOÁ=GIÁ_TRỊ."
+            )
+        options[key.strip()] = value
+    return options
+
+
+def _read_secret() -> str:
+    secret = sys.stdin.readline().rstrip("\r\n")
+    if not secret:
+        raise StudioError(
+            "--password-stdin was given but standard input held no password.",
+            "Đã dùng --password-stdin nhưng không có mật khẩu ở đầu vào chuẩn.",
+        )
+    return secret
+
+
+def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
+    options = _parse_options(args.option)
+    secret = _read_secret() if args.password_stdin else None
+    outbox = _open(home)
+    try:
+        config = outbox.add_destination(
+            args.name, args.kind, args.url, args.user or "", options, secret, args.replace
+        )
+        warnings = make_destination(config, secret).warnings()
+    finally:
+        outbox.close()
+    print(_t(f"Added destination '{args.name}'.", f"Đã thêm nơi gửi '{args.name}'."))
+    for w in warnings:
+        print(_t("Warning: ", "Cảnh báo: ") + w, file=sys.stderr)
+    return 0
+
+
+def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        configs = outbox.destinations()
+    finally:
+        outbox.close()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": c.name,
+                        "kind": c.kind,
+                        "url": c.url,
+                        "user": c.user,
+                        "options": c.options,
+                    }
+                    for c in configs
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for c in configs:
+        user = f" ({c.user})" if c.user else ""
+        print(f"{c.name}\t{c.kind}\t{c.url}{user}")
+    return 0
+
+
+def cmd_dest_test(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        plugin = outbox.plugin(args.name)
+        for w in plugin.warnings():
+            print(_t("Warning: ", "Cảnh báo: ") + w, file=sys.stderr)
+        print(plugin.check())
+    finally:
+        outbox.close()
+    return 0
+
+
+def cmd_dest_remove(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        outbox.remove_destination(args.name)
+    finally:
+        outbox.close()
+    print(_t(f"Removed destination '{args.name}'.", f"Đã xoá nơi gửi '{args.name}'."))
+    return 0
+
+
+def _metadata(args: argparse.Namespace) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    if args.metadata:
+        try:
+            with open(args.metadata, encoding="utf-8") as f:
+                meta = json.load(f)
+        except (OSError, ValueError) as exc:
+            raise StudioError(
+                f"Cannot read the metadata file '{args.metadata}': {exc}.",
+                f"Không đọc được tệp thông tin '{args.metadata}': {exc}.",
+            ) from exc
+        if not isinstance(meta, dict):
+            raise StudioError(
+                "The metadata file must hold a JSON object.",
+                "Tệp thông tin phải chứa một đối tượng JSON.",
+            )
+    for key in ("title", "summary", "category", "author", "language"):
+        value = getattr(args, key)
+        if value:
+            meta[key] = value
+    if args.area:
+        meta["target_areas"] = args.area
+    return meta
+
+
+def _describe(row: dict[str, Any]) -> str:
+    error = row["last_error_vi"] if current_language() == "vi" else row["last_error"]
+    text = f"#{row['id']} {row['status']} → {row['destination']} {row['file_name']}"
+    if row["status"] == FAILED:
+        retry = row["next_retry_at"]
+        text += f": {error}" + (
+            _t(f" (next try {retry})", f" (thử lại lúc {retry})")
+            if retry
+            else _t(" (needs attention)", " (cần xử lý)")
+        )
+    return text
+
+
+def _wait_for(outbox: Outbox, item_id: int) -> dict[str, Any]:
+    """Send due items in this process until `item_id` is sent or has failed once."""
+    worker = _worker(outbox)
+    import time
+
+    while True:
+        row = outbox.item(item_id)
+        if row["status"] in DONE or row["status"] == CANCELLED:
+            return row
+        if row["status"] == FAILED and row["attempts"] > 0:
+            return row
+        if worker.send_next() is None:
+            time.sleep(0.5)  # another process holds it (sending); wait for its outcome
+
+
+def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        row = outbox.enqueue(args.file, args.to, _metadata(args), args.priority, args.name)
+        print(
+            _t(
+                f"Queued #{row['id']} ({row['file_name']}, sha256 {row['sha256'][:12]}…) for "
+                f"'{args.to}'.",
+                f"Đã xếp hàng #{row['id']} ({row['file_name']}, sha256 {row['sha256'][:12]}…) "
+                f"gửi tới '{args.to}'.",
+            ),
+            flush=True,
+        )
+        if not args.wait:
+            return 0
+        row = _wait_for(outbox, row["id"])
+    finally:
+        outbox.close()
+    print(_describe(row))
+    return 0 if row["status"] in DONE else 1
+
+
+def cmd_outbox(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        rows = outbox.items()
+    finally:
+        outbox.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print(_t("The outbox is empty.", "Hộp thư đi trống."))
+    for row in rows:
+        print(_describe(row))
+    return 0
+
+
+def _item_command(action: str):
+    def handler(args: argparse.Namespace, home: StudioHome) -> int:
+        outbox = _open(home)
+        try:
+            row = getattr(outbox, action)(args.id)
+            if action in ("retry", "resend") and args.wait:
+                row = _wait_for(outbox, row["id"])
+        finally:
+            outbox.close()
+        print(_describe(row))
+        return 0 if action == "cancel" or row["status"] != FAILED else 1
+
+    return handler
+
+
+def cmd_outbox_send(args: argparse.Namespace, home: StudioHome) -> int:
+    """What the app does on start: send every due item, including ones a crash interrupted."""
+    outbox = _open(home)
+    try:
+        rows = _worker(outbox).drain()
+    finally:
+        outbox.close()
+    for row in rows:
+        print(_describe(row))
+    return 1 if any(r["status"] == FAILED for r in rows) else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("destinations", help=_t("configure destinations", "cấu hình nơi gửi"))
+    dsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = dsub.add_parser("add", help=_t("add a destination", "thêm nơi gửi"))
+    a.set_defaults(handler=cmd_dest_add)
+    a.add_argument("name")
+    a.add_argument("--kind", required=True, choices=list(KINDS))
+    a.add_argument("--url", required=True)
+    a.add_argument("--user")
+    a.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=_t("read the password/token from stdin", "đọc mật khẩu/mã từ đầu vào chuẩn"),
+    )
+    a.add_argument("--option", action="append", metavar="KEY=VALUE")
+    a.add_argument("--replace", action="store_true")
+    a = dsub.add_parser("list", help=_t("list destinations", "liệt kê nơi gửi"))
+    a.set_defaults(handler=cmd_dest_list)
+    a.add_argument("--json", action="store_true")
+    a = dsub.add_parser("test", help=_t("check the connection", "kiểm tra kết nối"))
+    a.set_defaults(handler=cmd_dest_test)
+    a.add_argument("name")
+    a = dsub.add_parser("remove", help=_t("remove a destination", "xoá nơi gửi"))
+    a.set_defaults(handler=cmd_dest_remove)
+    a.add_argument("name")
+
+    p = sub.add_parser("push", help=_t("send a file to a destination", "gửi tệp tới nơi gửi"))
+    p.set_defaults(handler=cmd_push)
+    p.add_argument("file")
+    p.add_argument("--to", required=True, metavar="NAME")
+    p.add_argument("--priority", choices=list(PRIORITIES), default="thuong")
+    p.add_argument("--title")
+    p.add_argument("--summary")
+    p.add_argument("--category")
+    p.add_argument("--author")
+    p.add_argument("--language")
+    p.add_argument("--area", action="append", help=_t("target area (thôn/xóm)", "thôn/xóm nhận"))
+    p.add_argument("--metadata", help=_t("JSON file with bulletin metadata", "tệp JSON thông tin"))
+    p.add_argument("--name", help=_t("publish under this file name", "tên tệp khi gửi"))
+    p.add_argument("--wait", action="store_true")
+
+    p = sub.add_parser("outbox", help=_t("show or manage the outbox", "xem, quản lý hộp thư đi"))
+    p.set_defaults(handler=cmd_outbox)
+    p.add_argument("--json", action="store_true")
+    osub = p.add_subparsers(dest="action", metavar="ACTION")
+    for action, en, vi in (
+        ("retry", "try a failed item again", "thử gửi lại mục lỗi"),
+        ("cancel", "cancel an item", "huỷ một mục"),
+        ("resend", "publish the same file again", "gửi lại cùng tệp"),
+    ):
+        a = osub.add_parser(action, help=_t(en, vi))
+        a.set_defaults(handler=_item_command(action))
+        a.add_argument("id", type=int)
+        if action != "cancel":
+            a.add_argument("--wait", action="store_true")
+    a = osub.add_parser("send", help=_t("send every due item now", "gửi mọi mục đến hạn"))
+    a.set_defaults(handler=cmd_outbox_send)

@@ -1,0 +1,476 @@
+"""The outbox: every push is a row in the library database, with its own copy of the file.
+
+States: queued → sending → sent (→ verified when the destination confirmed size and SHA-256),
+or failed with the reason and, when trying again may help, the next retry time (backing off).
+A sending item is claimed with a lease by one worker (host:pid); if that worker dies (crash,
+power cut, SIGKILL) the claim runs out — or is seen to be dead at once on this host — and the
+item is resumed. Duplicates are prevented by the destinations: a temporary name and a rename,
+the same idempotency key on every attempt, and recognising a file that had already arrived.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from audio.errors import StudioError
+from audio.fileio import atomic_write
+from export.destinations import (
+    KINDS,
+    NEEDS_SECRET,
+    Destination,
+    DestinationConfig,
+    Item,
+    Receipt,
+    TransferError,
+    make_destination,
+)
+from export.destinations.base import sha256_file
+from studio.db import Database
+from studio.paths import StudioHome
+
+from .models import PRIORITY_RANK, DestinationRow, OutboxItemRow, Status, utcnow
+
+PRIORITIES = tuple(PRIORITY_RANK)
+LEASE_S = 120.0
+BACKOFF_BASE_S = 30.0
+BACKOFF_MAX_S = 3600.0
+MAX_ATTEMPTS = 20
+
+
+def backoff_s(attempts: int, base_s: float = BACKOFF_BASE_S, max_s: float = BACKOFF_MAX_S) -> float:
+    """Delay before the next attempt after `attempts` failed ones: 30 s, 60 s, 2 min … 1 h."""
+    return min(max_s, base_s * 2 ** max(0, attempts - 1))
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim_is_dead(claimed_by: str) -> bool:
+    """True when the claim belongs to a process on this host that no longer runs."""
+    host, _, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def audio_duration_s(path: Path) -> float | None:
+    """The playing time of an audio file, or None when it cannot be read."""
+    try:
+        import mutagen
+
+        f = mutagen.File(path)
+        if f is not None and f.info is not None and f.info.length:
+            return float(f.info.length)
+    except Exception:  # noqa: BLE001 - metadata is best effort; the file is checked elsewhere
+        pass
+    try:
+        import soundfile
+
+        return float(soundfile.info(str(path)).duration)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def needs_secret(config: DestinationConfig) -> bool:
+    """Whether sending needs the keyring: anonymous FTP and auth=none HTTP do not."""
+    if config.kind not in NEEDS_SECRET or config.option("auth") == "none":
+        return False
+    return bool(config.user) or config.kind in ("http", "province")
+
+
+def library_url(home: StudioHome) -> str:
+    from studio.settings import Settings
+
+    return Settings(home.settings_file).get("library_url") or home.library_url
+
+
+class Outbox:
+    """Destinations and outbox items in the database; files under `StudioHome.outbox`.
+
+    Thread-safe in the way `Database` is: every call is its own transaction.
+    """
+
+    def __init__(self, db: Database, home: StudioHome, credentials=None):
+        self.db = db
+        self.home = home
+        self._credentials = credentials
+
+    @classmethod
+    def open(cls, home: StudioHome, credentials=None) -> Outbox:
+        home.ensure()
+        return cls(Database(library_url(home)), home, credentials)
+
+    @property
+    def credentials(self):
+        if self._credentials is None:
+            from studio.credentials import KeyringCredentials
+
+            self._credentials = KeyringCredentials()
+        return self._credentials
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- destinations ----------------------------------------------------------------------------
+    def add_destination(
+        self,
+        name: str,
+        kind: str,
+        url: str,
+        user: str = "",
+        options: dict[str, Any] | None = None,
+        secret: str | None = None,
+        replace: bool = False,
+    ) -> DestinationConfig:
+        name = name.strip()
+        if not name:
+            raise StudioError("A destination needs a name.", "Nơi gửi cần có tên.")
+        if kind not in KINDS:
+            raise StudioError(
+                f"Unknown destination kind '{kind}' (use {', '.join(KINDS)}).",
+                f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
+            )
+        config = DestinationConfig(name, kind, url, user, dict(options or {}))
+        # Validate the address now, not at the first push.
+        probe = Item(Path("probe.mp3"), "probe.mp3", "0" * 64, 0, uuid.uuid4().hex, {"title": "x"})
+        make_destination(config, secret, known_hosts=self.known_hosts).prepare(probe)
+        with self.db.transaction() as s:
+            existing = s.get(DestinationRow, name)
+            if existing is not None and not replace:
+                raise StudioError(
+                    f"A destination named '{name}' already exists.",
+                    f"Đã có nơi gửi tên '{name}'.",
+                )
+            if existing is not None:
+                s.delete(existing)
+                s.flush()
+            # The secret goes to the keyring first: if that fails, nothing half-configured stays.
+            if secret is not None:
+                self.credentials.set(name, secret)
+            s.add(DestinationRow(name=name, kind=kind, url=url, user=user, options=config.options))
+        return config
+
+    def destinations(self) -> list[DestinationConfig]:
+        with self.db.transaction() as s:
+            rows = s.scalars(select(DestinationRow).order_by(DestinationRow.name)).all()
+            return [DestinationConfig(r.name, r.kind, r.url, r.user, dict(r.options)) for r in rows]
+
+    def destination(self, name: str) -> DestinationConfig:
+        with self.db.transaction() as s:
+            r = s.get(DestinationRow, name)
+            if r is None:
+                raise StudioError(
+                    f"There is no destination named '{name}'.",
+                    f"Không có nơi gửi tên '{name}'.",
+                )
+            return DestinationConfig(r.name, r.kind, r.url, r.user, dict(r.options))
+
+    def remove_destination(self, name: str) -> None:
+        with self.db.transaction() as s:
+            row = s.get(DestinationRow, name)
+            if row is None:
+                raise StudioError(
+                    f"There is no destination named '{name}'.",
+                    f"Không có nơi gửi tên '{name}'.",
+                )
+            pending = s.scalars(
+                select(OutboxItemRow.id).where(
+                    OutboxItemRow.destination == name,
+                    or_(
+                        OutboxItemRow.status.in_([Status.QUEUED, Status.SENDING]),
+                        (OutboxItemRow.status == Status.FAILED)
+                        & OutboxItemRow.next_retry_at.is_not(None),
+                    ),
+                )
+            ).all()
+            if pending:
+                raise StudioError(
+                    f"Destination '{name}' still has items waiting to be sent "
+                    f"({', '.join(map(str, pending))}); cancel them first.",
+                    f"Nơi gửi '{name}' còn mục đang chờ gửi ({', '.join(map(str, pending))}); "
+                    "hãy huỷ chúng trước.",
+                )
+            kind = row.kind
+            s.delete(row)
+        if kind in NEEDS_SECRET:
+            # No keyring means no secret was ever stored for it.
+            with contextlib.suppress(StudioError):
+                self.credentials.delete(name)
+
+    @property
+    def known_hosts(self) -> Path:
+        return self.home.root / "known_hosts"
+
+    def plugin(self, name: str) -> Destination:
+        config = self.destination(name)
+        secret = self.credentials.get(name) if needs_secret(config) else None
+        return make_destination(config, secret, known_hosts=self.known_hosts)
+
+    def test_destination(self, name: str) -> str:
+        return self.plugin(name).check()
+
+    # --- items ---------------------------------------------------------------------------------
+    def enqueue(
+        self,
+        file: str | os.PathLike,
+        destination: str,
+        metadata: dict[str, Any] | None = None,
+        priority: str = "thuong",
+        name: str | None = None,
+    ) -> dict[str, Any]:
+        """Queue a push of `file`: a private copy is taken now, so later edits do not change it."""
+        src = Path(file)
+        if not src.is_file():
+            raise StudioError(f"'{src}' is not a file.", f"'{src}' không phải là tệp.")
+        if priority not in PRIORITY_RANK:
+            raise StudioError(
+                f"Unknown priority '{priority}' (use thuong, uu-tien or khan-cap).",
+                f"Mức ưu tiên '{priority}' không hợp lệ (dùng thuong, uu-tien hoặc khan-cap).",
+            )
+        config = self.destination(destination)
+        key = uuid.uuid4().hex
+        name = name or src.name
+        meta = dict(metadata or {})
+        meta.setdefault("title", src.stem)
+        meta.setdefault("language", "vi")
+        meta["priority"] = priority
+        meta.setdefault("created_at", utcnow().isoformat(timespec="seconds") + "Z")
+        if "duration_s" not in meta:
+            meta["duration_s"] = audio_duration_s(src)
+        # The broadcast-ready report the export wrote beside the file, if any.
+        reports = [src.with_name(src.name + ".report.json"), src.with_suffix(".report.json")]
+        report = next((r for r in reports if r.is_file()), None)
+        if "report" not in meta and report is not None:
+            try:
+                meta["report"] = json.loads(report.read_text("utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StudioError(
+                    f"The broadcast-ready report '{report}' cannot be read: {exc}.",
+                    f"Không đọc được báo cáo sẵn sàng phát '{report}': {exc}.",
+                ) from exc
+        folder = self.home.outbox / key
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / name
+        try:
+            with open(src, "rb") as f, atomic_write(copy) as out:
+                shutil.copyfileobj(f, out, 1024 * 1024)
+            sha = sha256_file(copy)
+            size = copy.stat().st_size
+            item = Item(copy, name, sha, size, key, meta, priority)
+            # A plan now: a bad title, priority or mapping is reported before anything is queued.
+            make_destination(config, None, known_hosts=self.known_hosts).prepare(item)
+            with self.db.transaction() as s:
+                row = OutboxItemRow(
+                    idempotency_key=key,
+                    destination=destination,
+                    file_path=str(copy),
+                    file_name=name,
+                    sha256=sha,
+                    size=size,
+                    meta=meta,
+                    priority=priority,
+                    priority_rank=PRIORITY_RANK[priority],
+                    status=Status.QUEUED,
+                    attempts=0,
+                    last_error="",
+                    last_error_vi="",
+                    claimed_by="",
+                    remote_id="",
+                    location="",
+                )
+                s.add(row)
+                s.flush()
+                return row.as_dict()
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    def items(self, limit: int = 500) -> list[dict[str, Any]]:
+        with self.db.transaction() as s:
+            rows = s.scalars(select(OutboxItemRow).order_by(OutboxItemRow.id.desc()).limit(limit))
+            return [r.as_dict() for r in rows]
+
+    def item(self, item_id: int) -> dict[str, Any]:
+        with self.db.transaction() as s:
+            return self._row(s, item_id).as_dict()
+
+    @staticmethod
+    def _row(s, item_id: int) -> OutboxItemRow:
+        row = s.get(OutboxItemRow, item_id)
+        if row is None:
+            raise StudioError(
+                f"There is no outbox item {item_id}.", f"Không có mục {item_id} trong hộp thư đi."
+            )
+        return row
+
+    def needs_attention(self) -> list[dict[str, Any]]:
+        """Failed items: the user should look at these (wrong password, changed key, …)."""
+        return [i for i in self.items() if i["status"] == Status.FAILED]
+
+    def retry(self, item_id: int) -> dict[str, Any]:
+        """Try a failed or cancelled item again now, with the same idempotency key."""
+        with self.db.transaction() as s:
+            row = self._row(s, item_id)
+            if row.status not in (Status.FAILED, Status.CANCELLED, Status.QUEUED):
+                raise StudioError(
+                    f"Item {item_id} is {row.status}; only failed or cancelled items can be retried.",
+                    f"Mục {item_id} đang ở trạng thái {row.status}; chỉ thử lại được mục lỗi "
+                    "hoặc đã huỷ.",
+                )
+            row.status = Status.QUEUED
+            row.next_retry_at = None
+            return row.as_dict()
+
+    def cancel(self, item_id: int) -> dict[str, Any]:
+        with self.db.transaction() as s:
+            row = self._row(s, item_id)
+            if row.status not in (Status.QUEUED, Status.FAILED):
+                raise StudioError(
+                    f"Item {item_id} is {row.status} and cannot be cancelled.",
+                    f"Mục {item_id} đang ở trạng thái {row.status}, không huỷ được.",
+                )
+            row.status = Status.CANCELLED
+            row.next_retry_at = None
+            return row.as_dict()
+
+    def resend(self, item_id: int) -> dict[str, Any]:
+        """Publish the same exact file again, deliberately: a new item with a new key."""
+        original = self.item(item_id)
+        meta = dict(original["metadata"])
+        meta.pop("created_at", None)
+        return self.enqueue(
+            original["file_path"],
+            original["destination"],
+            meta,
+            original["priority"],
+            original["file_name"],
+        )
+
+    # --- the worker's side -------------------------------------------------------------------
+    def claim(self, owner: str | None = None, lease_s: float = LEASE_S) -> dict[str, Any] | None:
+        """Take the most urgent due item for sending, or None. Safe across processes."""
+        owner = owner or worker_id()
+        now = utcnow()
+        with self.db.transaction() as s:
+            rows = s.scalars(
+                select(OutboxItemRow)
+                .where(
+                    or_(
+                        OutboxItemRow.status == Status.QUEUED,
+                        (OutboxItemRow.status == Status.FAILED)
+                        & (OutboxItemRow.next_retry_at.is_not(None))
+                        & (OutboxItemRow.next_retry_at <= now),
+                        OutboxItemRow.status == Status.SENDING,
+                    )
+                )
+                .order_by(OutboxItemRow.priority_rank, OutboxItemRow.id)
+            ).all()
+            candidates = [
+                (r.id, r.status, r.claimed_by)
+                for r in rows
+                if r.status != Status.SENDING
+                or (r.lease_until is not None and r.lease_until < now)
+                or _claim_is_dead(r.claimed_by)
+            ]
+        for item_id, status, claimed_by in candidates:
+            with self.db.transaction() as s:
+                # Conditional update: only one claimer wins even with two processes.
+                result = s.execute(
+                    update(OutboxItemRow)
+                    .where(
+                        OutboxItemRow.id == item_id,
+                        OutboxItemRow.status == status,
+                        OutboxItemRow.claimed_by == claimed_by,
+                    )
+                    .values(
+                        status=Status.SENDING,
+                        claimed_by=owner,
+                        lease_until=now + dt.timedelta(seconds=lease_s),
+                        attempts=OutboxItemRow.attempts + 1,
+                        updated_at=now,
+                    )
+                )
+                if result.rowcount == 1:
+                    return self._row(s, item_id).as_dict()
+        return None
+
+    def renew(self, item_id: int, owner: str | None = None, lease_s: float = LEASE_S) -> None:
+        with self.db.transaction() as s:
+            s.execute(
+                update(OutboxItemRow)
+                .where(
+                    OutboxItemRow.id == item_id, OutboxItemRow.claimed_by == (owner or worker_id())
+                )
+                .values(lease_until=utcnow() + dt.timedelta(seconds=lease_s))
+            )
+
+    def mark_done(self, item_id: int, receipt: Receipt) -> dict[str, Any]:
+        with self.db.transaction() as s:
+            row = self._row(s, item_id)
+            row.status = Status.VERIFIED if receipt.verified else Status.SENT
+            row.remote_id = receipt.remote_id
+            row.location = receipt.location
+            row.last_error = ""
+            row.last_error_vi = ""
+            row.next_retry_at = None
+            row.lease_until = None
+            row.sent_at = utcnow()
+            if receipt.already_there:
+                row.meta = {**row.meta, "_already_there": True}
+            return row.as_dict()
+
+    def mark_failed(self, item_id: int, error: BaseException) -> dict[str, Any]:
+        if isinstance(error, StudioError):
+            en, vi = error.en, error.vi
+        else:
+            en = vi = f"{type(error).__name__}: {error}"
+        # A TransferError knows; any other StudioError (no keyring, destination removed) needs
+        # the user; an unexpected error may be passing (a locked database), so try again.
+        if isinstance(error, TransferError):
+            retryable = error.retryable
+        else:
+            retryable = not isinstance(error, StudioError)
+        with self.db.transaction() as s:
+            row = self._row(s, item_id)
+            row.status = Status.FAILED
+            row.last_error = en
+            row.last_error_vi = vi
+            row.lease_until = None
+            if retryable and row.attempts < MAX_ATTEMPTS:
+                row.next_retry_at = utcnow() + dt.timedelta(seconds=backoff_s(row.attempts))
+            else:
+                row.next_retry_at = None
+            return row.as_dict()
+
+    def item_for_sending(self, row: dict[str, Any]) -> Item:
+        return Item(
+            Path(row["file_path"]),
+            row["file_name"],
+            row["sha256"],
+            row["size"],
+            row["idempotency_key"],
+            row["metadata"],
+            row["priority"],
+        )
+
+
+__all__ = ["Outbox", "PRIORITIES", "Status", "TransferError", "backoff_s"]
