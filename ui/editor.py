@@ -20,6 +20,7 @@ from studio.history import Description
 from studio.paths import StudioHome
 from studio.programme import Programme
 from studio.session import Session
+from ui.signals import emit
 
 NUDGE_SECONDS = 0.05
 
@@ -66,15 +67,15 @@ class Editor(QObject):
         self.playhead = 0
         self.current_track = 0
         self._emit_changed()
-        self.selectionChanged.emit()
-        self.playheadChanged.emit(0)
-        self.documentChanged.emit()
+        emit(self.selectionChanged)
+        emit(self.playheadChanged, 0)
+        emit(self.documentChanged)
 
     def _emit_changed(self) -> None:
         tl = self.timeline
         for listener in self.timeline_listeners:
             listener(tl)
-        self.changed.emit()
+        emit(self.changed)
 
     # --- committing ------------------------------------------------------------------------
 
@@ -86,9 +87,9 @@ class Editor(QObject):
         if changed:
             self._validate_selection()
             self._emit_changed()
-            self.message.emit(description.text())
+            emit(self.message, description.text())
             if not was_dirty:
-                self.documentChanged.emit()
+                emit(self.documentChanged)
         return changed
 
     def preview(self, timeline: Timeline) -> None:
@@ -102,9 +103,9 @@ class Editor(QObject):
         self._validate_selection()
         self._emit_changed()
         if changed:
-            self.message.emit(description.text())
+            emit(self.message, description.text())
         if was_dirty != self.session.dirty or changed:
-            self.documentChanged.emit()
+            emit(self.documentChanged)
         return changed
 
     def cancel_preview(self) -> None:
@@ -116,22 +117,22 @@ class Editor(QObject):
         if self.session.history.undo() is not None:
             self._validate_selection()
             self._emit_changed()
-            self.documentChanged.emit()
+            emit(self.documentChanged)
             if desc:
-                self.message.emit(self.tr("Undone: %1").replace("%1", desc.text()))
+                emit(self.message, self.tr("Undone: %1").replace("%1", desc.text()))
 
     def redo(self) -> None:
         desc = self.session.history.redo_description
         if self.session.history.redo() is not None:
             self._validate_selection()
             self._emit_changed()
-            self.documentChanged.emit()
+            emit(self.documentChanged)
             if desc:
-                self.message.emit(self.tr("Redone: %1").replace("%1", desc.text()))
+                emit(self.message, self.tr("Redone: %1").replace("%1", desc.text()))
 
     def save(self, path=None):
         target = self.session.save(path)
-        self.documentChanged.emit()
+        emit(self.documentChanged)
         return target
 
     # --- selection, playhead, range --------------------------------------------------------
@@ -145,7 +146,7 @@ class Editor(QObject):
         ]
         if keep != self.selection:
             self.selection = keep
-            self.selectionChanged.emit()
+            emit(self.selectionChanged)
         if self.current_track >= len(tl.tracks):
             self.current_track = max(0, len(tl.tracks) - 1)
 
@@ -159,7 +160,7 @@ class Editor(QObject):
         self.selection = sel
         if refs:
             self.current_track = refs[-1].track
-        self.selectionChanged.emit()
+        emit(self.selectionChanged)
 
     def select_all(self) -> None:
         self.select(
@@ -174,14 +175,14 @@ class Editor(QObject):
         frame = max(0, int(frame))
         if frame != self.playhead:
             self.playhead = frame
-            self.playheadChanged.emit(frame)
+            emit(self.playheadChanged, frame)
 
     def set_range(self, start: int | None, end: int | None = None) -> None:
         if start is None or end is None or start == end:
             self.range = None
         else:
             self.range = (max(0, min(start, end)), max(start, end))
-        self.rangeChanged.emit()
+        emit(self.rangeChanged)
 
     def snap_tolerance_frames(self, frames_per_px: float) -> int:
         return int(8 * frames_per_px)
@@ -190,7 +191,7 @@ class Editor(QObject):
 
     def _need_selection(self) -> bool:
         if not self.selection:
-            self.message.emit(self.tr("Select a clip first."))
+            emit(self.message, self.tr("Select a clip first."))
             return False
         return True
 
@@ -198,27 +199,27 @@ class Editor(QObject):
         tracks = sorted({r.track for r in self.selection}) or None
         tl = edits.split_at(self.timeline, self.playhead, tracks)
         if not self.apply(tl, history.SPLIT):
-            self.message.emit(self.tr("No clip under the playhead to split."))
+            emit(self.message, self.tr("No clip under the playhead to split."))
 
     def delete_selection(self) -> None:
         if self.selection:
             refs = self.selection
             self.selection = []
             self.apply(edits.delete_clips(self.timeline, refs), history.DELETE)
-            self.selectionChanged.emit()
+            emit(self.selectionChanged)
         elif self.range:
             self.ripple_delete_range()
 
     def ripple_delete_range(self) -> None:
         if not self.range:
-            self.message.emit(self.tr("Drag across the timeline to select a time range first."))
+            emit(self.message, self.tr("Drag across the timeline to select a time range first."))
             return
         start, end = self.range
         self.selection = []
         if self.apply(edits.ripple_delete(self.timeline, start, end), history.RIPPLE_DELETE):
             self.set_range(None)
             self.set_playhead(start)
-        self.selectionChanged.emit()
+        emit(self.selectionChanged)
 
     def duplicate(self) -> None:
         if not self._need_selection():
@@ -234,7 +235,7 @@ class Editor(QObject):
     def copy(self) -> None:
         if self._need_selection():
             self.clipboard = edits.copy_clips(self.timeline, self.selection)
-            self.message.emit(self.tr("Copied %n clip(s).", "", len(self.selection)))
+            emit(self.message, self.tr("Copied %n clip(s).", "", len(self.selection)))
 
     def cut(self) -> None:
         if self._need_selection():
@@ -242,11 +243,11 @@ class Editor(QObject):
             refs = self.selection
             self.selection = []
             self.apply(edits.delete_clips(self.timeline, refs), history.CUT)
-            self.selectionChanged.emit()
+            emit(self.selectionChanged)
 
     def paste(self) -> None:
         if not self.clipboard:
-            self.message.emit(self.tr("Nothing to paste."))
+            emit(self.message, self.tr("Nothing to paste."))
             return
         if not self.timeline.tracks:
             return
@@ -263,7 +264,7 @@ class Editor(QObject):
         tl, refs = edits.move_clips(self.timeline, self.selection, delta)
         if self.apply(tl, history.MOVE_CLIPS):
             self.selection = refs
-            self.selectionChanged.emit()
+            emit(self.selectionChanged)
 
     def crossfade(self) -> None:
         if not self._need_selection():
@@ -271,7 +272,7 @@ class Editor(QObject):
         try:
             self.apply(edits.crossfade(self.timeline, self.selection[0]), history.CROSSFADE)
         except StudioError as exc:
-            self.message.emit(exc.message())
+            emit(self.message, exc.message())
 
     def set_clip_gain(self, ref: ClipRef, gain_db: float) -> None:
         self.apply(edits.set_clip_gain(self.timeline, ref, gain_db), history.CLIP_GAIN)
@@ -294,7 +295,7 @@ class Editor(QObject):
         if 0 <= index < len(self.timeline.tracks):
             self.selection = []
             self.apply(edits.remove_track(self.timeline, index), history.REMOVE_TRACK)
-            self.selectionChanged.emit()
+            emit(self.selectionChanged)
 
     def add_marker(self, name: str) -> None:
         self.apply(edits.add_marker(self.timeline, self.playhead, name), history.ADD_MARKER)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from audio.errors import Cancelled
+from ui.signals import emit
 
 Progress = Callable[[float], None]
 
@@ -61,21 +62,21 @@ class _Runnable(QRunnable):
         step = int(fraction * 1000)
         if step != self._last:
             self._last = step
-            self.signals.progress.emit(fraction)
+            emit(self.signals.progress, fraction)
 
     def run(self) -> None:
         try:
             result = self.work(self.progress)
         except Cancelled:
             self.job.was_cancelled = True
-            self.signals.cancelled.emit()
+            emit(self.signals.cancelled)
         except BaseException as exc:  # reported to the user on the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.job.error = exc
-            self.signals.failed.emit(exc)
+            emit(self.signals.failed, exc)
         else:
             self.job.result = result
-            self.signals.done.emit(result)
+            emit(self.signals.done, result)
         finally:
             self.job.finished.set()
 

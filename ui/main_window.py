@@ -41,6 +41,7 @@ from ui.editor import Editor
 from ui.jobs import JobRunner
 from ui.playback import PlaybackController, default_player_factory
 from ui.prompts import Prompts
+from ui.signals import emit
 from ui.timefmt import clock
 from ui.timeline_view import TimelineView
 from ui.tracks import MixerPanel, TrackHeaderPanel
@@ -385,7 +386,6 @@ class MainWindow(QMainWindow):
         name = s.display_name or self.tr("Untitled programme")
         star = "*" if s.dirty else ""
         self.setWindowTitle(f"{name}{star} — Studio Truyền Thanh")
-        self.setWindowModified(s.dirty)
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
         self.editor.set_session(session)
         self._add_recent(path)
         self.timeline_view.zoom_to_fit()
-        self.documentOpened.emit(path)
+        emit(self.documentOpened, path)
         self.check_missing_media()
         return True
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from audio.errors import StudioError
+from ui.signals import emit
 
 POLL_MS = 33
 
@@ -84,14 +85,14 @@ class PlaybackController(QObject):
             player.set_timeline(self.editor.timeline)
             player.play(start_frame=start, end_frame=end, loop=loop)
         except StudioError as exc:
-            self.failed.emit(exc.message())
+            emit(self.failed, exc.message())
             return
         except Exception as exc:  # noqa: BLE001 - a device error must not kill the window
-            self.failed.emit(str(exc))
+            emit(self.failed, str(exc))
             return
         self.timer.start()
         self._was_playing = True
-        self.stateChanged.emit(True)
+        emit(self.stateChanged, True)
 
     def pause(self) -> None:
         """Stop where we are; the playhead stays there."""
@@ -125,8 +126,8 @@ class PlaybackController(QObject):
         self.timer.stop()
         if self._was_playing:
             self._was_playing = False
-            self.stateChanged.emit(False)
-        self.levelsChanged.emit(None)
+            emit(self.stateChanged, False)
+        emit(self.levelsChanged, None)
 
     def poll(self) -> None:
         """Called by the timer on the GUI thread: read the playhead and levels."""
@@ -134,9 +135,9 @@ class PlaybackController(QObject):
         if player is None:
             return
         self.editor.set_playhead(int(player.position()))
-        self.positionChanged.emit(self.editor.playhead)
+        emit(self.positionChanged, self.editor.playhead)
         with contextlib.suppress(Exception):  # meters are a nicety, never a crash
-            self.levelsChanged.emit(player.levels())
+            emit(self.levelsChanged, player.levels())
         if not player.playing:
             self._stopped()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QToolTip
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
+from ui.signals import emit
 from ui.timefmt import clock, ruler
 from ui.waveform import WaveformSource, paint_columns
 
@@ -188,7 +189,7 @@ class TimelineView(QAbstractScrollArea):
         self.frames_per_px = fpp
         self._update_scrollbars()
         self.horizontalScrollBar().setValue(int(round(frame / fpp - anchor_x)))
-        self.zoomChanged.emit(fpp)
+        emit(self.zoomChanged, fpp)
         self.viewport().update()
 
     def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
@@ -206,7 +207,7 @@ class TimelineView(QAbstractScrollArea):
     # --- reacting --------------------------------------------------------------------------
 
     def _vscrolled(self, value: int) -> None:
-        self.verticalOffsetChanged.emit(value)
+        emit(self.verticalOffsetChanged, value)
         self.viewport().update()
 
     def _model_changed(self) -> None:
@@ -584,7 +585,7 @@ class TimelineView(QAbstractScrollArea):
     def _seek(self, frame: int) -> None:
         frame = max(0, frame)
         self.editor.set_playhead(frame)
-        self.seekRequested.emit(frame)
+        emit(self.seekRequested, frame)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
         pos = event.position()
@@ -641,11 +642,11 @@ class TimelineView(QAbstractScrollArea):
             d.result_refs = [ref]
             self.editor.preview(tl)
         elif d.kind == "fade_in":
-            fade = self.frame_at(x) - d.clip.start
+            fade = d.clip.fade_in + delta  # relative: grabbing the handle never jumps
             self.editor.preview(edits.set_fades(base, d.ref, fade_in=max(0, fade)))
             self._tip(x, y, clock(max(0, fade), self.timeline.rate))
         elif d.kind == "fade_out":
-            fade = d.clip.end - self.frame_at(x)
+            fade = d.clip.fade_out - delta
             self.editor.preview(edits.set_fades(base, d.ref, fade_out=max(0, fade)))
             self._tip(x, y, clock(max(0, fade), self.timeline.rate))
         elif d.kind == "gain":
