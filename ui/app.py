@@ -55,8 +55,9 @@ def covers_vietnamese(family: str) -> bool:
     from PySide6.QtGui import QRawFont
 
     raw = QRawFont.fromFont(QFont(family))
+    # ord(): the str overload of supportsCharacter reads the wrong code point in PySide6
     return raw.isValid() and all(
-        raw.supportsCharacter(ch) for ch in VIETNAMESE_SAMPLE if ch.strip()
+        raw.supportsCharacter(ord(ch)) for ch in VIETNAMESE_SAMPLE if ch.strip()
     )
 
 
