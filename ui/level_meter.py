@@ -23,7 +23,7 @@ class LevelBar(QWidget):
             self.setFixedWidth(14)
             self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         else:
-            self.setFixedHeight(8)
+            self.setFixedHeight(5)
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_levels(self, peaks) -> None:
@@ -44,7 +44,7 @@ class LevelBar(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#202124"))
+        p.fillRect(self.rect(), QColor("#3a3d43") if self.vertical else QColor("#c9cdd4"))
         n = len(self.levels_db)
         for i, db in enumerate(self.levels_db):
             frac = max(0.0, min(1.0, (db - FLOOR_DB) / -FLOOR_DB))

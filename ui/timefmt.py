@@ -18,4 +18,7 @@ def ruler(frames: int, rate: int, step_frames: int) -> str:
         return f"{seconds // 60}:{seconds % 60:02d}"
     if step_frames * 100 >= rate:
         return clock(frames, rate)
-    return f"{clock(frames, rate)} +{int(frames) % max(rate // 100, 1)}"
+    if step_frames * 1000 >= rate:  # milliseconds
+        ms = abs(int(frames)) * 1000 // rate
+        return f"{ms // 60000}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+    return str(int(frames))  # zoomed to the sample: the frame number itself

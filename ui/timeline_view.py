@@ -26,7 +26,8 @@ from ui.signals import emit
 from ui.timefmt import clock, ruler
 from ui.waveform import WaveformSource, paint_columns
 
-RULER_H = 30
+RULER_H = 40
+TICKS_Y = 22  # time labels and ticks above, the marker band below
 TITLE_H = 16
 EDGE_PX = 6
 HANDLE_PX = 8
@@ -35,10 +36,15 @@ GAIN_BOTTOM_DB = -36.0
 MIN_FRAMES_PER_PX = 1 / 16  # zoomed to the sample and a little past it
 MAX_SCROLL_PX = 2_000_000_000  # QScrollBar takes an int
 
-ROLE_COLOURS = {
+ROLE_COLOURS = {  # (waveform and edge, clip fill)
     TrackRole.VOICE: ("#2f6f9f", "#d9ecf9"),
     TrackRole.MUSIC_BED: ("#3d8b55", "#dcf2e2"),
     TrackRole.JINGLE: ("#a2662a", "#f8e8d4"),
+}
+ROLE_COLOURS_DARK = {
+    TrackRole.VOICE: ("#8cc4f0", "#1f3a52"),
+    TrackRole.MUSIC_BED: ("#8fd6a4", "#1f4029"),
+    TrackRole.JINGLE: ("#f0b878", "#4a3319"),
 }
 
 
@@ -309,6 +315,7 @@ class TimelineView(QAbstractScrollArea):
         pal = self.palette_
         p.fillRect(QRect(rx0, 0, rx1 - rx0, RULER_H), pal.ruler)
         p.setPen(pal.grid)
+        p.drawLine(rx0, TICKS_Y, rx1, TICKS_Y)
         p.drawLine(rx0, RULER_H - 1, rx1, RULER_H - 1)
         p.setPen(pal.text)
         rate = self.timeline.rate
@@ -316,14 +323,15 @@ class TimelineView(QAbstractScrollArea):
         for frame in range(first, f1 + minor, minor):
             x = self.x_of(frame)
             if frame % step == 0:
-                p.drawLine(QPointF(x, RULER_H - 12), QPointF(x, RULER_H - 1))
-                p.drawText(QPointF(x + 3, RULER_H - 14), ruler(frame, rate, step))
+                p.drawLine(QPointF(x, TICKS_Y - 8), QPointF(x, TICKS_Y))
+                p.drawText(QPointF(x + 3, TICKS_Y - 8), ruler(frame, rate, step))
             else:
-                p.drawLine(QPointF(x, RULER_H - 5), QPointF(x, RULER_H - 1))
+                p.drawLine(QPointF(x, TICKS_Y - 4), QPointF(x, TICKS_Y))
             if frame > f1:
                 break
+        metrics = p.fontMetrics()
         for i, m in enumerate(self.timeline.markers):
-            if f0 - self.frames_per_px * 200 <= m.frame <= f1:
+            if f0 - self.frames_per_px * 300 <= m.frame <= f1:
                 x = self.x_of(m.frame)
                 p.setBrush(pal.marker)
                 p.setPen(Qt.PenStyle.NoPen)
@@ -331,14 +339,19 @@ class TimelineView(QAbstractScrollArea):
                     QPolygonF(
                         [
                             QPointF(x, RULER_H - 1),
-                            QPointF(x - 5, RULER_H - 9),
-                            QPointF(x + 5, RULER_H - 9),
+                            QPointF(x - 5, TICKS_Y + 3),
+                            QPointF(x + 5, TICKS_Y + 3),
                         ]
                     )
                 )
                 p.setPen(pal.marker)
                 label = m.name or str(i + 1)
-                p.drawText(QPointF(x + 6, RULER_H - 3), label)
+                # a name runs until the next marker, then it is shortened
+                nxt = next((n.frame for n in self.timeline.markers if n.frame > m.frame), None)
+                room = 400 if nxt is None else self.x_of(nxt) - x - 12
+                if room > 16:
+                    label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room))
+                    p.drawText(QPointF(x + 7, RULER_H - 5), label)
 
     def _paint_markers(self, p, f0, f1, h) -> None:
         pen = QPen(self.palette_.marker, 1, Qt.PenStyle.DashLine)
@@ -374,7 +387,8 @@ class TimelineView(QAbstractScrollArea):
         for frame in range(first, f1 + step, step):
             x = self.x_of(frame)
             p.drawLine(QPointF(x, top), QPointF(x, top + th - 2))
-        edge, fill = ROLE_COLOURS.get(track.role, ROLE_COLOURS[TrackRole.VOICE])
+        colours = ROLE_COLOURS if pal.lane.lightness() > 128 else ROLE_COLOURS_DARK
+        edge, fill = colours.get(track.role, colours[TrackRole.VOICE])
         edge_c, fill_c = QColor(edge), QColor(fill)
         if track.mute or (any(x.solo for x in tl.tracks) and not track.solo):
             fill_c = QColor("#d8d8d8") if pal.lane.lightness() > 128 else QColor("#3a3a3a")
@@ -484,7 +498,7 @@ class TimelineView(QAbstractScrollArea):
         """What lies under (x, y): a zone name and the clip it belongs to."""
         if y < RULER_H:
             for i, m in enumerate(self.timeline.markers):
-                if abs(self.x_of(m.frame) - x) <= 6 and y >= RULER_H - 12:
+                if abs(self.x_of(m.frame) - x) <= 6 and y >= TICKS_Y:
                     return f"marker:{i}", None
             return "ruler", None
         t = self.track_at(y)

@@ -32,14 +32,6 @@ from ui.timeline_view import RULER_H
 HEADER_W = 236
 
 
-def role_names(widget) -> dict[TrackRole, str]:
-    return {
-        TrackRole.VOICE: widget.tr("Voice"),
-        TrackRole.MUSIC_BED: widget.tr("Music bed"),
-        TrackRole.JINGLE: widget.tr("Jingle"),
-    }
-
-
 def _toggle(text: str, tip: str, object_name: str) -> QToolButton:
     b = QToolButton()
     b.setText(text)
@@ -62,7 +54,12 @@ class TrackHeader(QFrame):
         self.name = QLineEdit()
         self.name.setToolTip(self.tr("Track name"))
         self.role = QComboBox()
-        for role, text in role_names(self).items():
+        roles = (
+            (TrackRole.VOICE, self.tr("Voice")),
+            (TrackRole.MUSIC_BED, self.tr("Music bed")),
+            (TrackRole.JINGLE, self.tr("Jingle")),
+        )
+        for role, text in roles:
             self.role.addItem(text, str(role))
         self.role.setToolTip(self.tr("What this track holds"))
         self.arm = _toggle("●", self.tr("Arm for recording"), "arm")
@@ -228,7 +225,6 @@ class MixerStrip(QFrame):
         self.value.setDecimals(1)
         self.value.setSuffix(" dB")
         self.value.setKeyboardTracking(False)
-        self.value.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.meter = LevelBar(vertical=True)  # MERGE POINT: ui/meters.py peak + loudness meter
         mid = QHBoxLayout()
