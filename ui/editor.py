@@ -20,7 +20,6 @@ from studio.history import Description
 from studio.paths import StudioHome
 from studio.programme import Programme
 from studio.session import Session
-from ui.signals import emit
 
 NUDGE_SECONDS = 0.05
 
@@ -67,15 +66,15 @@ class Editor(QObject):
         self.playhead = 0
         self.current_track = 0
         self._emit_changed()
-        emit(self.selectionChanged)
-        emit(self.playheadChanged, 0)
-        emit(self.documentChanged)
+        self.selectionChanged.emit()
+        self.playheadChanged.emit(0)
+        self.documentChanged.emit()
 
     def _emit_changed(self) -> None:
         tl = self.timeline
         for listener in self.timeline_listeners:
             listener(tl)
-        emit(self.changed)
+        self.changed.emit()
 
     # --- committing ------------------------------------------------------------------------
 
@@ -87,9 +86,9 @@ class Editor(QObject):
         if changed:
             self._validate_selection()
             self._emit_changed()
-            emit(self.message, description.text())
+            self.message.emit(description.text())
             if not was_dirty:
-                emit(self.documentChanged)
+                self.documentChanged.emit()
         return changed
 
     def preview(self, timeline: Timeline) -> None:
@@ -103,9 +102,9 @@ class Editor(QObject):
         self._validate_selection()
         self._emit_changed()
         if changed:
-            emit(self.message, description.text())
+            self.message.emit(description.text())
         if was_dirty != self.session.dirty or changed:
-            emit(self.documentChanged)
+            self.documentChanged.emit()
         return changed
 
     def cancel_preview(self) -> None:
@@ -117,22 +116,22 @@ class Editor(QObject):
         if self.session.history.undo() is not None:
             self._validate_selection()
             self._emit_changed()
-            emit(self.documentChanged)
+            self.documentChanged.emit()
             if desc:
-                emit(self.message, self.tr("Undone: %1").replace("%1", desc.text()))
+                self.message.emit(self.tr("Undone: %1").replace("%1", desc.text()))
 
     def redo(self) -> None:
         desc = self.session.history.redo_description
         if self.session.history.redo() is not None:
             self._validate_selection()
             self._emit_changed()
-            emit(self.documentChanged)
+            self.documentChanged.emit()
             if desc:
-                emit(self.message, self.tr("Redone: %1").replace("%1", desc.text()))
+                self.message.emit(self.tr("Redone: %1").replace("%1", desc.text()))
 
     def save(self, path=None):
         target = self.session.save(path)
-        emit(self.documentChanged)
+        self.documentChanged.emit()
         return target
 
     # --- selection, playhead, range --------------------------------------------------------
@@ -146,7 +145,7 @@ class Editor(QObject):
         ]
         if keep != self.selection:
             self.selection = keep
-            emit(self.selectionChanged)
+            self.selectionChanged.emit()
         if self.current_track >= len(tl.tracks):
             self.current_track = max(0, len(tl.tracks) - 1)
 
@@ -160,7 +159,7 @@ class Editor(QObject):
         self.selection = sel
         if refs:
             self.current_track = refs[-1].track
-        emit(self.selectionChanged)
+        self.selectionChanged.emit()
 
     def select_all(self) -> None:
         self.select(
@@ -175,14 +174,14 @@ class Editor(QObject):
         frame = max(0, int(frame))
         if frame != self.playhead:
             self.playhead = frame
-            emit(self.playheadChanged, frame)
+            self.playheadChanged.emit(frame)
 
     def set_range(self, start: int | None, end: int | None = None) -> None:
         if start is None or end is None or start == end:
             self.range = None
         else:
             self.range = (max(0, min(start, end)), max(start, end))
-        emit(self.rangeChanged)
+        self.rangeChanged.emit()
 
     def snap_tolerance_frames(self, frames_per_px: float) -> int:
         return int(8 * frames_per_px)
@@ -191,7 +190,7 @@ class Editor(QObject):
 
     def _need_selection(self) -> bool:
         if not self.selection:
-            emit(self.message, self.tr("Select a clip first."))
+            self.message.emit(self.tr("Select a clip first."))
             return False
         return True
 
@@ -199,27 +198,27 @@ class Editor(QObject):
         tracks = sorted({r.track for r in self.selection}) or None
         tl = edits.split_at(self.timeline, self.playhead, tracks)
         if not self.apply(tl, history.SPLIT):
-            emit(self.message, self.tr("No clip under the playhead to split."))
+            self.message.emit(self.tr("No clip under the playhead to split."))
 
     def delete_selection(self) -> None:
         if self.selection:
             refs = self.selection
             self.selection = []
             self.apply(edits.delete_clips(self.timeline, refs), history.DELETE)
-            emit(self.selectionChanged)
+            self.selectionChanged.emit()
         elif self.range:
             self.ripple_delete_range()
 
     def ripple_delete_range(self) -> None:
         if not self.range:
-            emit(self.message, self.tr("Drag across the timeline to select a time range first."))
+            self.message.emit(self.tr("Drag across the timeline to select a time range first."))
             return
         start, end = self.range
         self.selection = []
         if self.apply(edits.ripple_delete(self.timeline, start, end), history.RIPPLE_DELETE):
             self.set_range(None)
             self.set_playhead(start)
-        emit(self.selectionChanged)
+        self.selectionChanged.emit()
 
     def duplicate(self) -> None:
         if not self._need_selection():
@@ -235,7 +234,7 @@ class Editor(QObject):
     def copy(self) -> None:
         if self._need_selection():
             self.clipboard = edits.copy_clips(self.timeline, self.selection)
-            emit(self.message, self.tr("Copied %n clip(s).", "", len(self.selection)))
+            self.message.emit(self.tr("Copied %n clip(s).", "", len(self.selection)))
 
     def cut(self) -> None:
         if self._need_selection():
@@ -243,11 +242,11 @@ class Editor(QObject):
             refs = self.selection
             self.selection = []
             self.apply(edits.delete_clips(self.timeline, refs), history.CUT)
-            emit(self.selectionChanged)
+            self.selectionChanged.emit()
 
     def paste(self) -> None:
         if not self.clipboard:
-            emit(self.message, self.tr("Nothing to paste."))
+            self.message.emit(self.tr("Nothing to paste."))
             return
         if not self.timeline.tracks:
             return
@@ -264,7 +263,7 @@ class Editor(QObject):
         tl, refs = edits.move_clips(self.timeline, self.selection, delta)
         if self.apply(tl, history.MOVE_CLIPS):
             self.selection = refs
-            emit(self.selectionChanged)
+            self.selectionChanged.emit()
 
     def crossfade(self) -> None:
         if not self._need_selection():
@@ -272,7 +271,7 @@ class Editor(QObject):
         try:
             self.apply(edits.crossfade(self.timeline, self.selection[0]), history.CROSSFADE)
         except StudioError as exc:
-            emit(self.message, exc.message())
+            self.message.emit(exc.message())
 
     def set_clip_gain(self, ref: ClipRef, gain_db: float) -> None:
         self.apply(edits.set_clip_gain(self.timeline, ref, gain_db), history.CLIP_GAIN)
@@ -295,7 +294,7 @@ class Editor(QObject):
         if 0 <= index < len(self.timeline.tracks):
             self.selection = []
             self.apply(edits.remove_track(self.timeline, index), history.REMOVE_TRACK)
-            emit(self.selectionChanged)
+            self.selectionChanged.emit()
 
     def add_marker(self, name: str) -> None:
         self.apply(edits.add_marker(self.timeline, self.playhead, name), history.ADD_MARKER)

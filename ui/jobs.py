@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from audio.errors import Cancelled
-from ui.signals import emit
 
 Progress = Callable[[float], None]
 
@@ -62,21 +61,21 @@ class _Runnable(QRunnable):
         step = int(fraction * 1000)
         if step != self._last:
             self._last = step
-            emit(self.signals.progress, fraction)
+            self.signals.progress.emit(fraction)
 
     def run(self) -> None:
         try:
             result = self.work(self.progress)
         except Cancelled:
             self.job.was_cancelled = True
-            emit(self.signals.cancelled)
+            self.signals.cancelled.emit()
         except BaseException as exc:  # reported to the user on the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.job.error = exc
-            emit(self.signals.failed, exc)
+            self.signals.failed.emit(exc)
         else:
             self.job.result = result
-            emit(self.signals.done, result)
+            self.signals.done.emit(result)
         finally:
             self.job.finished.set()
 

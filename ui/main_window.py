@@ -41,7 +41,6 @@ from ui.editor import Editor
 from ui.jobs import JobRunner
 from ui.playback import PlaybackController, default_player_factory
 from ui.prompts import Prompts
-from ui.signals import emit
 from ui.timefmt import clock
 from ui.timeline_view import TimelineView
 from ui.tracks import MixerPanel, TrackHeaderPanel
@@ -554,7 +553,7 @@ class MainWindow(QMainWindow):
         self.editor.set_session(session)
         self._add_recent(path)
         self.timeline_view.zoom_to_fit()
-        emit(self.documentOpened, path)
+        self.documentOpened.emit(path)
         self.check_missing_media()
         return True
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from audio.errors import StudioError
-from ui.signals import emit
 
 POLL_MS = 33
 
@@ -85,14 +84,14 @@ class PlaybackController(QObject):
             player.set_timeline(self.editor.timeline)
             player.play(start_frame=start, end_frame=end, loop=loop)
         except StudioError as exc:
-            emit(self.failed, exc.message())
+            self.failed.emit(exc.message())
             return
         except Exception as exc:  # noqa: BLE001 - a device error must not kill the window
-            emit(self.failed, str(exc))
+            self.failed.emit(str(exc))
             return
         self.timer.start()
         self._was_playing = True
-        emit(self.stateChanged, True)
+        self.stateChanged.emit(True)
 
     def pause(self) -> None:
         """Stop where we are; the playhead stays there."""
@@ -126,8 +125,8 @@ class PlaybackController(QObject):
         self.timer.stop()
         if self._was_playing:
             self._was_playing = False
-            emit(self.stateChanged, False)
-        emit(self.levelsChanged, None)
+            self.stateChanged.emit(False)
+        self.levelsChanged.emit(None)
 
     def poll(self) -> None:
         """Called by the timer on the GUI thread: read the playhead and levels."""
@@ -135,9 +134,9 @@ class PlaybackController(QObject):
         if player is None:
             return
         self.editor.set_playhead(int(player.position()))
-        emit(self.positionChanged, self.editor.playhead)
+        self.positionChanged.emit(self.editor.playhead)
         with contextlib.suppress(Exception):  # meters are a nicety, never a crash
-            emit(self.levelsChanged, player.levels())
+            self.levelsChanged.emit(player.levels())
         if not player.playing:
             self._stopped()
 

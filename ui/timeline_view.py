@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QToolTip
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
-from ui.signals import emit
 from ui.timefmt import clock, ruler
 from ui.waveform import WaveformSource, paint_columns
 
@@ -195,7 +194,7 @@ class TimelineView(QAbstractScrollArea):
         self.frames_per_px = fpp
         self._update_scrollbars()
         self.horizontalScrollBar().setValue(int(round(frame / fpp - anchor_x)))
-        emit(self.zoomChanged, fpp)
+        self.zoomChanged.emit(fpp)
         self.viewport().update()
 
     def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
@@ -213,7 +212,7 @@ class TimelineView(QAbstractScrollArea):
     # --- reacting --------------------------------------------------------------------------
 
     def _vscrolled(self, value: int) -> None:
-        emit(self.verticalOffsetChanged, value)
+        self.verticalOffsetChanged.emit(value)
         self.viewport().update()
 
     def _model_changed(self) -> None:
@@ -599,7 +598,7 @@ class TimelineView(QAbstractScrollArea):
     def _seek(self, frame: int) -> None:
         frame = max(0, frame)
         self.editor.set_playhead(frame)
-        emit(self.seekRequested, frame)
+        self.seekRequested.emit(frame)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
         pos = event.position()
