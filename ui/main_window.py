@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 from audio.errors import StudioError
 from audio.media import MediaStore
 from audio.timeline import TrackRole
-from export.encoders import EncodingSettings, Tags
-from export.master import MasterSettings, export_master
 from studio import edits, history
 from studio.edits import add_source_clip
 from studio.history import Description
@@ -729,7 +727,12 @@ class MainWindow(QMainWindow):
 
         self.jobs.run(self.tr("Importing audio"), work, done, self._error)
 
-    def export_settings(self) -> MasterSettings:
+    def export_settings(self):
+        """MasterSettings for the chosen preset. export/ is imported here, not at start-up:
+        it pulls in scipy, which would double the time to the first paint."""
+        from export.encoders import EncodingSettings
+        from export.master import MasterSettings
+
         target, channels, bitrate, rate = EXPORT_PRESETS.get(
             self.settings.get("loudness_preset"), EXPORT_PRESETS["loa-truyen-thanh"]
         )
@@ -756,6 +759,9 @@ class MainWindow(QMainWindow):
 
     def export_mp3(self, path: str):
         """Export through the job helper; returns the Job."""
+        from export.encoders import Tags
+        from export.master import export_master
+
         programme = self.editor.programme
         timeline = programme.timeline
         rate = timeline.rate

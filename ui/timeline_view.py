@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QToolTip
 
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
 from ui.timefmt import clock, ruler
-from ui.waveform import WaveformSource, paint_columns
+from ui.waveform import WaveformSource, WaveLane
 
 RULER_H = 40
 TICKS_Y = 22  # time labels and ticks above, the marker band below
@@ -108,6 +108,7 @@ class TimelineView(QAbstractScrollArea):
         self.context_actions: list = []
         self._drag: _Drag | None = None
         self._playhead_x: int | None = None
+        self.paint_count = 0  # for benchmarks and tests: did a paint happen
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -238,6 +239,7 @@ class TimelineView(QAbstractScrollArea):
     # --- painting --------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.paint_count += 1
         p = QPainter(self.viewport())
         try:
             self._paint(p, event.rect())
@@ -393,98 +395,86 @@ class TimelineView(QAbstractScrollArea):
             fill_c = QColor("#d8d8d8") if pal.lane.lightness() > 128 else QColor("#3a3a3a")
             edge_c = QColor("#8a8a8a")
         width = rx1 - rx0
-        buffer = np.zeros((th, width), np.uint32)
-        wave_colour = np.uint32(0xFF000000 | edge_c.rgb() & 0xFFFFFF)
-        selected = set(self.editor.selection)
+        lane = WaveLane(width, th, TITLE_H + 2, th - TITLE_H - 6)
+        hscroll = self.horizontalScrollBar().value()
+        fpp = self.frames_per_px
         visible = []
+        selected = {(r.track, r.index) for r in self.editor.selection}
+        p.setPen(QPen(edge_c, 1))
+        p.setBrush(fill_c)
+        clip_box = QRectF(rx0 - 4, top, width + 8, th)
         for i, clip in enumerate(track.clips):
             if clip.end < f0 or clip.start > f1:
                 continue
             rect = self.clip_rect(t, clip)
             visible.append((i, clip, rect))
-            draw = rect.intersected(QRectF(rx0 - 4, top, width + 8, th))
-            p.setPen(QPen(edge_c, 1))
-            p.setBrush(fill_c)
-            p.drawRoundedRect(draw, 3, 3)
+            p.drawRoundedRect(rect.intersected(clip_box), 3, 3)
             # waveform columns of this clip inside the exposed strip
             cx0 = max(rx0, int(math.floor(rect.left())))
             cx1 = min(rx1, int(math.ceil(rect.right())))
-            if cx1 > cx0 and rect.height() > TITLE_H + 4:
-                first_frame = clip.source_offset + (
-                    (cx0 + self.horizontalScrollBar().value()) * self.frames_per_px - clip.start
-                )
-                cols = self.waveforms.columns(
-                    clip.source_id, first_frame, self.frames_per_px, cx1 - cx0
-                )
+            if cx1 > cx0 and lane.wave_h > 4:
+                first_frame = clip.source_offset + ((cx0 + hscroll) * fpp - clip.start)
+                cols = self.waveforms.columns(clip.source_id, first_frame, fpp, cx1 - cx0)
                 if cols is not None:
-                    mins, maxs = cols
-                    # Columns past the clip's end belong to nothing: keep them empty.
-                    end_col = int(math.ceil(self.x_of(clip.end))) - cx0
-                    if end_col < len(mins):
-                        mins = mins[: max(end_col, 0)]
-                        maxs = maxs[: max(end_col, 0)]
-                    scale = 10 ** (clip.gain_db / 20)
-                    wave_top = int(rect.top() - top) + TITLE_H
-                    wave_h = int(rect.height()) - TITLE_H - 2
-                    paint_columns(
-                        buffer, cx0 - rx0, wave_top, wave_h, mins, maxs, scale, int(wave_colour)
-                    )
+                    lane.add(cx0 - rx0, cols[0], cols[1], 10 ** (clip.gain_db / 20))
         if visible:
+            buffer = lane.render(np.uint32(0xFF000000 | edge_c.rgb() & 0xFFFFFF))
             image = QImage(
                 buffer.data, width, th, width * 4, QImage.Format.Format_ARGB32_Premultiplied
             )
             p.drawImage(rx0, top, image)
-        del buffer
+            del image, buffer
         for i, clip, rect in visible:
-            self._paint_clip_overlay(
-                p, t, i, clip, rect, (t, i) in {(r.track, r.index) for r in selected}, edge_c
-            )
+            self._paint_clip_overlay(p, t, i, clip, rect, (t, i) in selected, edge_c)
 
     def _paint_clip_overlay(self, p, t, i, clip, rect: QRectF, selected: bool, edge_c) -> None:
+        """Title, fades, handles, gain line and selection of one clip. Details too small to
+        see at the current zoom are skipped: at a whole-hour view they cost most of a paint."""
+        width = rect.width()
+        if width < 6:
+            return  # a sliver at this zoom: the body says enough
         pal = self.palette_
         w = self.viewport().width()
-        visible_rect = rect.intersected(QRectF(-10, rect.top(), w + 20, rect.height()))
-        # title
-        if rect.width() > 24:
+        left = max(rect.left(), -10.0)
+        right = min(rect.right(), w + 10.0)
+        if width > 48:
             p.setPen(pal.text if pal.lane.lightness() > 128 else QColor("#f0f0f0"))
             text_x = max(rect.left() + HANDLE_PX + 4, 4)
-            label = clip.name or clip.source_id[:8]
-            if clip.gain_db:
-                label += f"  {clip.gain_db:+.1f} dB"
             avail = rect.right() - text_x - 4
-            if avail > 12:
-                metrics = p.fontMetrics()
-                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(avail))
+            if avail > 24:
+                label = clip.name or clip.source_id[:8]
+                if clip.gain_db:
+                    label += f"  {clip.gain_db:+.1f} dB"
+                if p.fontMetrics().horizontalAdvance(label) > avail:
+                    label = p.fontMetrics().elidedText(
+                        label, Qt.TextElideMode.ElideRight, int(avail)
+                    )
                 p.drawText(QPointF(text_x, rect.top() + TITLE_H - 4), label)
-        # fades
         wave_top = rect.top() + TITLE_H
         bottom = rect.bottom()
-        p.setPen(QPen(pal.fade, 1.2))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        if clip.fade_in:
-            xf = self.x_of(clip.start + clip.fade_in)
-            path = QPainterPath(QPointF(rect.left(), bottom))
-            path.lineTo(QPointF(xf, wave_top))
-            p.drawPath(path)
-        if clip.fade_out:
-            xf = self.x_of(clip.end - clip.fade_out)
-            path = QPainterPath(QPointF(xf, wave_top))
-            path.lineTo(QPointF(rect.right(), bottom))
-            p.drawPath(path)
-        # fade handles
-        if rect.width() > 3 * HANDLE_PX:
+        fpp = self.frames_per_px
+        if clip.fade_in > 2 * fpp or clip.fade_out > 2 * fpp:
+            p.setPen(QPen(pal.fade, 1.2))
+            if clip.fade_in > 2 * fpp:
+                xf = rect.left() + clip.fade_in / fpp
+                p.drawLine(QPointF(rect.left(), bottom), QPointF(xf, wave_top))
+            if clip.fade_out > 2 * fpp:
+                xf = rect.right() - clip.fade_out / fpp
+                p.drawLine(QPointF(xf, wave_top), QPointF(rect.right(), bottom))
+        if width > 3 * HANDLE_PX:
             p.setBrush(QColor("#ffffff"))
             p.setPen(QPen(edge_c, 1))
             for hx in self._fade_handle_xs(clip, rect):
                 p.drawRect(QRectF(hx - HANDLE_PX / 2, rect.top() + 1, HANDLE_PX, HANDLE_PX))
-        # gain line
         gy = self.gain_y(rect, clip.gain_db)
         p.setPen(QPen(pal.gain, 1.2))
-        p.drawLine(QPointF(visible_rect.left(), gy), QPointF(visible_rect.right(), gy))
+        p.drawLine(QPointF(left, gy), QPointF(right, gy))
         if selected:
             p.setPen(QPen(pal.selection, 2.5))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRoundedRect(visible_rect.adjusted(1, 1, -1, -1), 3, 3)
+            p.drawRoundedRect(
+                QRectF(left + 1, rect.top() + 1, right - left - 2, rect.height() - 2), 3, 3
+            )
 
     def _fade_handle_xs(self, clip: Clip, rect: QRectF) -> tuple[float, float]:
         x_in = max(self.x_of(clip.start + clip.fade_in), rect.left() + HANDLE_PX / 2)
