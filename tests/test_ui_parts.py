@@ -138,3 +138,20 @@ def test_job_runner_synchronous_result_error_and_cancel(qapp):
     job = runner.run("stop", work, got.append, errors.append, lambda: cancelled.append(1))
     assert cancelled == [1] and job.was_cancelled and got == [42]
     runner.deleteLater()
+
+
+@pytest.mark.parametrize("fpp", [3.0, 300.0, 5000.0])
+def test_cached_clip_columns_equal_direct_columns(fpp):
+    from audio.timeline import Clip
+
+    data = np.random.default_rng(5).uniform(-1, 1, (300_000, 1)).astype(np.float32)
+    src = WaveformSource(_Store(data), 48_000)
+    clip = Clip("x", start=12_345, length=150_000, source_offset=7_000)
+    x0 = int(np.ceil(clip.start / fpp)) + 2
+    x1 = min(x0 + 40, int(clip.end / fpp) - 1)
+    cached = src.clip_columns(clip, fpp, x0, x1, max_cached=10**9)
+    direct = src.columns("x", clip.source_offset + x0 * fpp - clip.start, fpp, x1 - x0)
+    np.testing.assert_array_equal(cached[0], direct[0])
+    np.testing.assert_array_equal(cached[1], direct[1])
+    uncached = src.clip_columns(clip, fpp, x0, x1, max_cached=0)
+    np.testing.assert_array_equal(uncached[1], direct[1])

@@ -580,7 +580,7 @@ class MainWindow(QMainWindow):
         def done(info) -> None:
             programme = edits.relink_source(self.editor.programme, source_id, info, path)
             self.editor.apply(programme, history.RELINK)
-            self.waveforms._pyramids.pop(info.source_id, None)
+            self.waveforms.forget(info.source_id)
             if getattr(self, "missing_dialog", None) is not None:
                 self.missing_dialog.mark_found(source_id)
 

@@ -413,8 +413,7 @@ class TimelineView(QAbstractScrollArea):
             cx0 = max(rx0, int(math.floor(rect.left())))
             cx1 = min(rx1, int(math.ceil(rect.right())))
             if cx1 > cx0 and lane.wave_h > 4:
-                first_frame = clip.source_offset + ((cx0 + hscroll) * fpp - clip.start)
-                cols = self.waveforms.columns(clip.source_id, first_frame, fpp, cx1 - cx0)
+                cols = self.waveforms.clip_columns(clip, fpp, cx0 + hscroll, cx1 + hscroll)
                 if cols is not None:
                     lane.add(cx0 - rx0, cols[0], cols[1], 10 ** (clip.gain_db / 20))
         if visible:

@@ -51,6 +51,8 @@ class WaveformSource:
         self.store = store
         self.rate = rate
         self._pyramids: dict[str, PeakPyramid | None] = {}
+        self._clip_cache: dict[object, tuple[int, np.ndarray, np.ndarray] | None] = {}
+        self._clip_cache_fpp = 0.0
 
     def pyramid(self, source_id: str) -> PeakPyramid | None:
         if source_id not in self._pyramids:
@@ -59,6 +61,42 @@ class WaveformSource:
             except (OSError, ValueError):
                 self._pyramids[source_id] = None  # missing media: the clip is drawn empty
         return self._pyramids[source_id]
+
+    def clip_columns(
+        self, clip, frames_per_px: float, x_from: int, x_to: int, max_cached: int = 8192
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Columns of `clip` for absolute pixel columns [x_from, x_to) (x = frame / fpp).
+
+        A clip narrower than `max_cached` pixels is reduced once per zoom level and then only
+        sliced, so scrolling costs no reduction at all; wider clips are reduced on the fly.
+        """
+        if frames_per_px != self._clip_cache_fpp:
+            self._clip_cache.clear()  # one zoom level at a time keeps memory bounded
+            self._clip_cache_fpp = frames_per_px
+        x0 = int(np.floor(clip.start / frames_per_px))
+        x1 = int(np.ceil(clip.end / frames_per_px))
+        if x1 - x0 > max_cached:
+            first = clip.source_offset + x_from * frames_per_px - clip.start
+            return self.columns(clip.source_id, first, frames_per_px, x_to - x_from)
+        key = (clip.source_id, clip.source_offset, clip.start, clip.length)
+        entry = self._clip_cache.get(key, False)
+        if entry is False:
+            first = clip.source_offset + x0 * frames_per_px - clip.start
+            cols = self.columns(clip.source_id, first, frames_per_px, x1 - x0)
+            entry = None if cols is None else (x0, cols[0], cols[1])
+            self._clip_cache[key] = entry
+        if entry is None:
+            return None
+        base, mins, maxs = entry
+        lo, hi = x_from - base, x_to - base
+        if lo < 0 or hi > len(mins):
+            return None
+        return mins[lo:hi], maxs[lo:hi]
+
+    def forget(self, source_id: str) -> None:
+        """Drop what is known about a source (after it was relinked or re-imported)."""
+        self._pyramids.pop(source_id, None)
+        self._clip_cache.clear()
 
     def columns(
         self, source_id: str, first_frame: float, frames_per_px: float, count: int
