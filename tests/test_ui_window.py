@@ -428,3 +428,38 @@ def test_thousands_of_qt_calls_and_emits_do_not_exhaust_none_or_true(qapp):
         ed.playheadChanged.emit(i)
     p.end()
     assert sys.getrefcount(None) > 1 << 40 or sys.version_info >= (3, 12)
+
+
+def test_import_audio_onto_the_current_track(qtbot, opened, tmp_path):
+    from tests.ui_support import tone_file
+
+    window, _, _ = opened
+    ed = window.editor
+    ed.current_track = 1
+    files = [tone_file(tmp_path / "một.wav", 1.0, 440), tone_file(tmp_path / "hai.wav", 0.5, 550)]
+    window.prompts.queue("import_paths", files)
+    window.act_import.trigger()
+    clips = ed.timeline.tracks[1].clips
+    assert [c.name for c in clips[-2:]] == ["một.wav", "hai.wav"]
+    assert clips[-1].start == clips[-2].end  # one after the other
+    assert ed.session.history.undo_description.en == "Imported audio"
+    window.act_undo.trigger()
+    assert len(ed.timeline.tracks[1].clips) == 1
+
+
+def test_keyboard_shortcuts_reach_the_actions(qtbot, opened):
+    window, _, _ = opened
+    ed = window.editor
+    window.activateWindow()
+    window.timeline_view.setFocus()
+    ed.set_playhead(RATE)
+    qtbot.keyClick(window.timeline_view, Qt.Key.Key_S)
+    assert len(ed.timeline.tracks[0].clips) == 3
+    qtbot.keyClick(window.timeline_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(ed.timeline.tracks[0].clips) == 2
+    qtbot.keyClick(window.timeline_view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert len(ed.timeline.tracks[0].clips) == 3
+    qtbot.keyClick(window.timeline_view, Qt.Key.Key_End)
+    assert ed.playhead == ed.timeline.length
+    qtbot.keyClick(window.timeline_view, Qt.Key.Key_Home)
+    assert ed.playhead == 0
