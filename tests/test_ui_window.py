@@ -463,3 +463,33 @@ def test_keyboard_shortcuts_reach_the_actions(qtbot, opened):
     assert ed.playhead == ed.timeline.length
     qtbot.keyClick(window.timeline_view, Qt.Key.Key_Home)
     assert ed.playhead == 0
+
+
+def test_studio_without_arguments_opens_the_window(qtbot, home, monkeypatch, tmp_path):
+    """`studio PROGRAMME` → run_window: Vietnamese window, the programme open, exit code 0."""
+    from PySide6.QtWidgets import QApplication
+
+    import studio.__main__ as entry
+    from audio.media import MediaStore
+
+    path, programme = write_demo(tmp_path / "demo", MediaStore(home.media))
+    seen = {}
+
+    def fake_exec():
+        for _ in range(5):
+            QApplication.processEvents()
+        (window,) = [w for w in QApplication.topLevelWidgets() if w.objectName() == "MainWindow"]
+        seen["title"] = window.windowTitle()
+        seen["menu"] = window.file_menu.title()
+        seen["timeline"] = window.editor.timeline
+        window.playback.factory = fake_factory
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setenv("STUDIO_MAXIMISE", "0")
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert entry.main([path]) == 0
+    assert seen["title"].startswith("bản tin.sttprog")
+    assert seen["menu"] == "&Tệp"
+    assert seen["timeline"] == programme.timeline
