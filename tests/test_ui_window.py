@@ -37,6 +37,13 @@ def no_leaked_windows(qapp):
     before = {id(w) for w in QApplication.topLevelWidgets()}
     yield
     leaked = leaked_since(before)
+    # a window sets the process language and installs translators: undo both so that later
+    # tests (other areas expect English) see the defaults again
+    from audio.errors import set_language
+    from ui.app import load_translations
+
+    set_language(None)
+    load_translations(qapp, "en")
     assert not leaked, f"leaked top-level widgets: {leaked}"
 
 
