@@ -219,3 +219,7 @@ class History:
 
     def mark_saved(self) -> None:
         self._saved_index = self._index
+
+    def mark_unsaved(self) -> None:
+        """The present is not what is on disk (e.g. restored from a recovery file)."""
+        self._saved_index = None

@@ -37,6 +37,11 @@ class RecoveryFile:
     def load(self) -> Programme:
         return load_programme(self.path)
 
+    def set_aside(self) -> None:
+        """Keep a damaged recovery file for inspection, but stop offering it."""
+        self.path.replace(self.path.with_name(self.path.name + ".damaged"))
+        _meta_path(self.path).unlink(missing_ok=True)
+
     def discard(self) -> None:
         for p in (self.path, _meta_path(self.path)):
             p.unlink(missing_ok=True)

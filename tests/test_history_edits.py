@@ -253,3 +253,17 @@ def test_session_refuses_corrupt_file_and_leaves_it(tmp_path):
     good = tmp_path / "good.sttprog"
     save_programme(_p(), good)
     assert Session.open(home, good).programme == _p()
+
+
+def test_damaged_recovery_file_is_set_aside_not_lost(tmp_path):
+    home = StudioHome(tmp_path / "home").ensure()
+    s = Session(home, _p())
+    s.apply(s.programme.with_changes(title="x"), history.TRACK_RENAME)
+    s.autosave()
+    s.recovery_path.write_text("{damaged")
+    (rec,) = find_recovery(home)
+    with pytest.raises(StudioError):
+        rec.load()
+    rec.set_aside()
+    assert find_recovery(home) == []
+    assert (home.recovery / (s.recovery_path.name + ".damaged")).read_text() == "{damaged"

@@ -645,16 +645,10 @@ class MainWindow(QMainWindow):
             programme = rec.load()
         except StudioError as exc:
             self.prompts.error(exc.message())
+            rec.set_aside()
             return False
         session = Session(self.home, programme, rec.document or None)
-        # The restored value is not what is on disk: mark it as an unsaved change.
-        session.history.push(
-            programme.with_changes(),
-            history.Description(
-                "Restored unsaved changes", "Đã khôi phục thay đổi chưa lưu", "Restore", "Khôi phục"
-            ),
-        )
-        session.history._saved_index = None
+        session.history.mark_unsaved()  # what was restored is not what is on disk
         self.editor.set_session(session)
         for r in found:
             r.discard()
