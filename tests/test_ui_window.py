@@ -500,3 +500,21 @@ def test_studio_without_arguments_opens_the_window(qtbot, home, monkeypatch, tmp
     assert seen["title"].startswith("bản tin.sttprog")
     assert seen["menu"] == "&Tệp"
     assert seen["timeline"] == programme.timeline
+
+
+def test_recent_programmes_menu(qtbot, opened, tmp_path):
+    window, path, _ = opened
+    window._fill_recent()
+    actions = window.recent_menu.actions()
+    assert actions[0].text() == "bản tin.sttprog" and actions[0].toolTip() == os.path.abspath(path)
+    assert window.settings.get("recent_programmes")[0] == os.path.abspath(path)
+    out = tmp_path / "khác.sttprog"
+    window.prompts.queue("save_path", str(out))
+    window.act_save_as.trigger()
+    window._fill_recent()
+    assert [a.text() for a in window.recent_menu.actions()][:2] == [
+        "khác.sttprog",
+        "bản tin.sttprog",
+    ]
+    window.recent_menu.actions()[1].trigger()  # reopen the first one from the menu
+    assert window.editor.session.path.name == "bản tin.sttprog"
