@@ -282,4 +282,12 @@ class _PeakAccumulator:
         return np.concatenate(self._parts).astype(np.float32)
 
 
-__all__ = ["Cancelled", "Decoder", "MediaError", "MediaInfo", "MediaStore", "PEAK_BUCKET", "downmix"]
+__all__ = [
+    "Cancelled",
+    "Decoder",
+    "MediaError",
+    "MediaInfo",
+    "MediaStore",
+    "PEAK_BUCKET",
+    "downmix",
+]

@@ -20,6 +20,7 @@ from audio.media import Decoder, MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
 from export.encoders import EncodingSettings, Tags
 from export.master import MasterSettings, export_master
+from studio import cli_library
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
@@ -166,7 +167,7 @@ def cmd_loudness(args: argparse.Namespace, home: StudioHome) -> int:
 
 # Sub-command modules: each has `register(subparsers)` that adds its parsers with
 # `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = []
+EXTENSIONS: list = [cli_library]
 
 
 def build_parser() -> argparse.ArgumentParser:

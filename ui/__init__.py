@@ -1,4 +1,4 @@
-"""The PySide6 window: the only package that imports Qt."""
+"""The Qt front end: the only package that imports PySide6."""
 
 from ui.qt_guard import protect_singletons
 

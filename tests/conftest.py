@@ -1,0 +1,82 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own STUDIO_HOME under tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audio.media import MediaStore
+from studio.paths import StudioHome
+
+RATE = 48_000
+
+
+@pytest.fixture(autouse=True)
+def studio_home(tmp_path, monkeypatch) -> StudioHome:
+    home = tmp_path / "studio-home"
+    monkeypatch.setenv("STUDIO_HOME", str(home))
+    monkeypatch.setenv("STUDIO_LANG", "en")
+    return StudioHome(home).ensure()
+
+
+@pytest.fixture
+def store(studio_home) -> MediaStore:
+    return MediaStore(studio_home.media)
+
+
+def tone(
+    seconds: float, rate: int = RATE, freq: float = 440.0, amp: float = 0.5, channels: int = 1
+):
+    t = np.arange(int(round(seconds * rate))) / rate
+    x = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    return np.repeat(x[:, None], channels, axis=1)
+
+
+def noise(seconds: float, rate: int = RATE, amp: float = 0.1, channels: int = 2, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((int(round(seconds * rate)), channels)) * amp).astype(np.float32)
+
+
+def write_wav(path, data, rate=RATE, subtype="FLOAT"):
+    sf.write(str(path), data, rate, subtype=subtype)
+    return path
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder nobody may write to — even root: a read-only tmpfs when running as root."""
+    import subprocess
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], check=True
+        )
+        yield folder
+        subprocess.run(["umount", str(folder)], check=True)
+    else:
+        folder.chmod(0o500)
+        yield folder
+        folder.chmod(0o700)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 256 KiB tmpfs folder that fills up quickly (root only; skipped elsewhere unless CI)."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("the full-disk test needs root to mount a tmpfs")
+        pytest.skip("needs root to mount a tmpfs")
+    folder = tmp_path / "tiny-disk"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], check=True)
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
