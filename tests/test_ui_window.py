@@ -290,6 +290,15 @@ def test_playback_follows_and_hears_edits(qtbot, opened):
     assert player.calls[-1] == ("play", 2 * RATE, 3 * RATE, True)
     window.act_stop.trigger()
     assert not player.playing and ed.playhead == 2 * RATE
+    # playback that stops by itself with an error is reported, once
+    from audio.errors import StudioError
+
+    window.act_play.trigger()
+    player.playing = False
+    player.error = StudioError("Playback stopped: boom.", "Phát âm thanh bị dừng: boom.")
+    window.playback.poll()
+    assert window.prompts.asked[-1] == ("error", "Phát âm thanh bị dừng: boom.")
+    assert not window.act_play.isChecked()
 
 
 def test_export_mp3_through_the_job_helper(qtbot, opened, tmp_path):

@@ -31,6 +31,7 @@ class FakePlayer:
         self.playing = False
         self.pos = 0
         self.calls: list[tuple] = []
+        self.error = None
         FakePlayer.instances.append(self)
 
     def set_timeline(self, tl):

@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self.editor.playheadChanged.connect(self._show_time)
         self.playback.stateChanged.connect(self._playing_changed)
-        self.playback.failed.connect(self.prompts.error)
+        self.playback.failed.connect(lambda text: self.prompts.error(text))
         self.playback.levelsChanged.connect(self.mixer.set_levels)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(max(10, settings.get("autosave_seconds")) * 1000)

@@ -138,7 +138,10 @@ class PlaybackController(QObject):
         with contextlib.suppress(Exception):  # meters are a nicety, never a crash
             self.levelsChanged.emit(player.levels())
         if not player.playing:
+            error = getattr(player, "error", None)  # playback that stopped by itself
             self._stopped()
+            if error is not None:
+                self.failed.emit(error.message())
 
     def close(self) -> None:
         self.timer.stop()
