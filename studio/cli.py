@@ -7,20 +7,17 @@ traceback. Sub-commands live in small functions registered in `COMMANDS`.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from audio.errors import Cancelled, StudioError, current_language
-from audio.loudness import LoudnessMeter
-from audio.media import Decoder, MediaStore
+from audio.media import MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
 from export.encoders import EncodingSettings, Tags
 from export.master import MasterSettings, export_master
-from studio import cli_library
+from studio import cli_library, cli_loudness
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
@@ -123,51 +120,9 @@ def cmd_render(args: argparse.Namespace, home: StudioHome) -> int:
     return 0
 
 
-def measure_file(path: str | os.PathLike) -> dict:
-    """The loudness measurement of one audio file as a JSON-ready dict."""
-    decoder = Decoder(Path(path))
-    meter = LoudnessMeter(decoder.rate, decoder.channels)
-    for block in decoder.blocks():
-        meter.feed(block)
-    report = meter.report().as_dict()
-    return {"file": os.fsdecode(path), **_finite(report)}
-
-
-def _finite(d: dict) -> dict:
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
-
-
-def cmd_loudness(args: argparse.Namespace, home: StudioHome) -> int:
-    results, failed = [], 0
-    for f in args.files:
-        try:
-            results.append(measure_file(f))
-        except StudioError as exc:
-            failed += 1
-            results.append({"file": f, "error": exc.message()})
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=1))
-    else:
-        for r in results:
-            if "error" in r:
-                print(f"{r['file']}: {r['error']}")
-                continue
-
-            def fmt(v, unit):
-                return "—" if v is None else f"{v:.1f} {unit}"
-
-            print(
-                f"{r['file']}: I {fmt(r['integrated_lufs'], 'LUFS')}, "
-                f"TP {fmt(r['true_peak_dbtp'], 'dBTP')}, "
-                f"SP {fmt(r['sample_peak_dbfs'], 'dBFS')}, "
-                f"LRA {fmt(r['loudness_range_lu'], 'LU')}, {r['duration_s']:.2f} s"
-            )
-    return 1 if failed else 0
-
-
 # Sub-command modules: each has `register(subparsers)` that adds its parsers with
 # `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = [cli_library]
+EXTENSIONS: list = [cli_loudness, cli_library]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,10 +165,6 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--stereo", action="store_true")
     p.add_argument("--title")
 
-    p = sub.add_parser("loudness", help=_t("measure loudness", "đo độ lớn âm thanh"))
-    p.set_defaults(handler=cmd_loudness)
-    p.add_argument("files", nargs="+")
-    p.add_argument("--json", action="store_true")
     for module in EXTENSIONS:
         module.register(sub)
     return parser
