@@ -46,10 +46,10 @@ from ui.waveform import WaveformSource
 
 MAX_RECENT = 10
 
-EXPORT_PRESETS = {
-    # preset key: (target LUFS, channels, bitrate kbps, rate)
-    "loa-truyen-thanh": (-16.0, 1, 64, 44_100),
-    "ebu-r128": (-23.0, 2, 128, 48_000),
+# How each loudness preset (export/presets.py) is encoded: (channels, MP3 kbps, sample rate).
+EXPORT_ENCODING = {
+    "loa-truyen-thanh": (1, 64, 44_100),  # loudspeaker networks: mono, small files
+    "ebu-r128": (2, 128, 48_000),
 }
 
 # MERGE POINT: panels written by other engineers as standalone widgets. The lead engineer
@@ -726,12 +726,19 @@ class MainWindow(QMainWindow):
         it pulls in scipy, which would double the time to the first paint."""
         from export.encoders import EncodingSettings
         from export.master import MasterSettings
+        from export.presets import DEFAULT_PRESET, get_preset
 
-        target, channels, bitrate, rate = EXPORT_PRESETS.get(
-            self.settings.get("loudness_preset"), EXPORT_PRESETS["loa-truyen-thanh"]
-        )
+        name = self.settings.get("loudness_preset") or DEFAULT_PRESET
+        try:
+            preset = get_preset(name)
+        except StudioError:
+            preset = get_preset(DEFAULT_PRESET)
+        channels, bitrate, rate = EXPORT_ENCODING.get(preset.name, EXPORT_ENCODING[DEFAULT_PRESET])
         return MasterSettings(
-            encoding=EncodingSettings("mp3", rate, channels, bitrate), target_lufs=target
+            encoding=EncodingSettings("mp3", rate, channels, bitrate),
+            target_lufs=preset.target_lufs,
+            ceiling_dbtp=preset.ceiling_dbtp,
+            preset=preset.name,
         )
 
     def export_dialog(self) -> None:
