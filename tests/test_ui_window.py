@@ -527,3 +527,28 @@ def test_recent_programmes_menu(qtbot, opened, tmp_path):
     ]
     window.recent_menu.actions()[1].trigger()  # reopen the first one from the menu
     assert window.editor.session.path.name == "bản tin.sttprog"
+
+
+def test_drag_snaps_to_a_clip_edge_and_shows_where(qtbot, opened):
+    window, _, _ = opened
+    view = window.timeline_view
+    ed = window.editor
+    ed.snapping = True
+    a_end = ed.timeline.tracks[0].clips[0].end  # 4 s
+    start = clip_point(view, ClipRef(0, 1))
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(vp, start + QPoint(-50, 0))
+    qtbot.mouseMove(vp, start + QPoint(-97, 0))  # 3 px short of the first clip's end
+    assert view.snap_frame == a_end
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start + QPoint(-97, 0))
+    assert ed.timeline.tracks[0].clips[1].start == a_end
+    assert view.snap_frame is None
+    # Alt turns snapping off for a drag
+    start = clip_point(view, ClipRef(0, 1))
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, alt, start)
+    qtbot.mouseMove(vp, start + QPoint(3, 0))
+    qtbot.mouseMove(vp, start + QPoint(6, 0))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, alt, start + QPoint(6, 0))
+    assert ed.timeline.tracks[0].clips[1].start == a_end + int(round(6 * view.frames_per_px))

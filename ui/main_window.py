@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.setInterval(max(10, settings.get("autosave_seconds")) * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
         self.autosave_timer.start()
+        self._show_export_target()
         self.resize(1366, 768)
         self._update_title()
         self._update_actions()
@@ -741,6 +742,16 @@ class MainWindow(QMainWindow):
             preset=preset.name,
         )
 
+    def _show_export_target(self) -> None:
+        from export.presets import DEFAULT_PRESET, get_preset
+
+        try:
+            preset = get_preset(self.settings.get("loudness_preset") or DEFAULT_PRESET)
+        except StudioError:
+            preset = get_preset(DEFAULT_PRESET)
+        self.mixer.target_lufs = preset.target_lufs
+        self.mixer.set_loudness(None)
+
     def export_dialog(self) -> None:
         p = self.editor.programme
         if p.timeline.length == 0:
@@ -806,6 +817,7 @@ class MainWindow(QMainWindow):
 
             apply_theme(self.settings.get("theme"))
             self.timeline_view.set_dark(self.settings.get("theme") == "dark")
+            self._show_export_target()
             if self.settings.get("language") != old_lang:
                 self.prompts.info(self.tr("The new language is used after the app restarts."))
 

@@ -90,6 +90,7 @@ class _Drag:
     refs: list[ClipRef] = field(default_factory=list)
     result_refs: list[ClipRef] = field(default_factory=list)
     moved: bool = False
+    alt: bool = False  # Alt held when the drag began: no snapping for this drag
 
 
 class TimelineView(QAbstractScrollArea):
@@ -109,6 +110,7 @@ class TimelineView(QAbstractScrollArea):
         self._drag: _Drag | None = None
         self._playhead_x: int | None = None
         self.paint_count = 0  # for benchmarks and tests: did a paint happen
+        self.snap_frame: int | None = None  # where the current drag snapped, drawn as a line
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -272,6 +274,10 @@ class TimelineView(QAbstractScrollArea):
         self._paint_range(p, h)
         self._paint_markers(p, f0, f1, h)
         self._paint_ruler(p, rx0, rx1, f0, f1, step, minor)
+        if self.snap_frame is not None:
+            sx = self.x_of(self.snap_frame)
+            p.setPen(QPen(pal.selection, 1, Qt.PenStyle.DashDotLine))
+            p.drawLine(QPointF(sx, 0), QPointF(sx, h))
         x = self.x_of(self.editor.playhead)
         self._playhead_x = int(math.floor(x))
         if -2 <= x <= w + 2:
@@ -540,7 +546,14 @@ class TimelineView(QAbstractScrollArea):
         if not self.editor.snapping or modifiers & Qt.KeyboardModifier.AltModifier:
             return frame
         s = edits.snap(frame, targets, self.editor.snap_tolerance_frames(self.frames_per_px))
+        self._show_snap(s)
         return frame if s is None else s
+
+    def _show_snap(self, frame: int | None) -> None:
+        """Draw (or clear) the line that shows where a drag snapped to."""
+        if frame != self.snap_frame:
+            self.snap_frame = frame
+            self.viewport().update()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
         pos = event.position()
@@ -557,7 +570,14 @@ class TimelineView(QAbstractScrollArea):
         base = self.editor.session.history.committed.timeline
         mods = event.modifiers()
         if zone.startswith("marker:"):
-            self._drag = _Drag("marker", x, y, base, marker=int(zone.split(":")[1]))
+            self._drag = _Drag(
+                "marker",
+                x,
+                y,
+                base,
+                marker=int(zone.split(":")[1]),
+                alt=bool(mods & Qt.KeyboardModifier.AltModifier),
+            )
             return
         if zone == "ruler":
             self._drag = _Drag("scrub", x, y, base)
@@ -570,7 +590,9 @@ class TimelineView(QAbstractScrollArea):
             if not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
                 self.editor.select([])
             self.editor.set_range(None)
-            self._drag = _Drag("range", x, y, base)
+            self._drag = _Drag(
+                "range", x, y, base, alt=bool(mods & Qt.KeyboardModifier.AltModifier)
+            )
             self._seek(self.frame_at(x))
             self.viewport().update()
             return
@@ -580,7 +602,16 @@ class TimelineView(QAbstractScrollArea):
         refs = list(self.editor.selection) if zone == "move" else [ref]
         if ref not in refs:
             return  # ctrl-click deselected it
-        self._drag = _Drag(zone, x, y, base, ref=ref, clip=edits.clip_at(base, ref), refs=refs)
+        self._drag = _Drag(
+            zone,
+            x,
+            y,
+            base,
+            ref=ref,
+            clip=edits.clip_at(base, ref),
+            refs=refs,
+            alt=bool(mods & Qt.KeyboardModifier.AltModifier),
+        )
         if zone == "move":
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
 
@@ -604,6 +635,8 @@ class TimelineView(QAbstractScrollArea):
             return
         d.moved = True
         mods = event.modifiers()
+        if d.alt:
+            mods |= Qt.KeyboardModifier.AltModifier
         delta = int(round((x - d.press_x) * self.frames_per_px))
         base = d.base
         if d.kind == "scrub":
@@ -619,12 +652,18 @@ class TimelineView(QAbstractScrollArea):
             clip = d.clip
             start = clip.start + delta
             if self.editor.snapping and not mods & Qt.KeyboardModifier.AltModifier:
+                raw = start
                 start = edits.snap_span(
                     start,
                     clip.length,
                     self._snap_targets(d.refs),
                     self.editor.snap_tolerance_frames(self.frames_per_px),
                 )
+                if start == raw:
+                    self._show_snap(None)
+                else:  # which edge snapped: the one now on a target
+                    targets = self._snap_targets(d.refs)
+                    self._show_snap(start if start in targets else start + clip.length)
             target = self.track_at(y)
             track_delta = 0 if target is None else target - d.ref.track
             tl, refs = edits.move_clips(base, d.refs, start - clip.start, track_delta)
@@ -673,6 +712,7 @@ class TimelineView(QAbstractScrollArea):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
         d = self._drag
         self._drag = None
+        self._show_snap(None)
         self.viewport().unsetCursor()
         if d is None or event.button() != Qt.MouseButton.LeftButton:
             return
