@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -28,13 +29,22 @@ def leaked_since(before: set[int]) -> list:
     for _ in range(3):
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.processEvents()
-    return [w for w in QApplication.topLevelWidgets() if id(w) not in before]
+    return [w for w in QApplication.topLevelWidgets() if widget_key(w) not in before]
+
+
+def widget_key(w) -> int:
+    """The C++ object's address: Python wrappers come and go, and their id() is reused."""
+    return shiboken6.getCppPointer(w)[0]
+
+
+def top_level_keys() -> set[int]:
+    return {widget_key(w) for w in QApplication.topLevelWidgets()}
 
 
 @pytest.fixture(autouse=True)
 def no_leaked_windows(qapp):
     """Fails the test if it leaves a top-level widget behind (after qtbot closed its own)."""
-    before = {id(w) for w in QApplication.topLevelWidgets()}
+    before = top_level_keys()
     yield
     leaked = leaked_since(before)
     # a window sets the process language and installs translators: undo both so that later
@@ -50,7 +60,7 @@ def no_leaked_windows(qapp):
 def test_the_leak_check_sees_a_leaked_window(qapp):
     from PySide6.QtWidgets import QDialog
 
-    before = {id(w) for w in QApplication.topLevelWidgets()}
+    before = top_level_keys()
     orphan = QDialog()
     assert leaked_since(before) == [orphan]
     orphan.deleteLater()
