@@ -35,6 +35,7 @@ Progress = Callable[[float], None]
 
 
 MAX_ENCODES = 3  # the first encode and up to two corrections
+MAX_COMPENSATION_DB = 3.0  # the most the second pass adds for what the limiter took
 LOUDNESS_CORRECTION_LU = 0.2  # re-encode when the decoded file is further than this off target
 
 
@@ -137,7 +138,7 @@ def export_master(
 
     preset = get_preset(settings.preset, settings.target_lufs, settings.ceiling_dbtp)
     mix = measure_mix(timeline, sources, enc.channels, stage(0.0, 0.25))
-    gain_db = normalisation_gain_db(mix, settings)
+    gain_db = straight_gain_db = normalisation_gain_db(mix, settings)
     ceiling = settings.ceiling_dbtp
     tried: list[tuple[float, float]] = []  # (gain_db, decoded integrated LUFS) per pass
     try:
@@ -169,7 +170,9 @@ def export_master(
                         if gain_db != g0:
                             slope = min(1.0, max(0.2, (out.integrated_lufs - i0) / (gain_db - g0)))
                     tried.append((gain_db, out.integrated_lufs))
-                    gain_db += off / slope
+                    # Bounded: material that is nearly all peaks (clicks, a hard-clipped
+                    # recording) must not drive the gain up without end.
+                    gain_db = min(gain_db + off / slope, straight_gain_db + MAX_COMPENSATION_DB)
             if enc.format == "mp3" and tags is not None:
                 write_id3(tmp, tags)
     except OSError as exc:

@@ -72,11 +72,9 @@ def test_mp3_export_length_loudness_and_tags(tmp_path, store, rate, channels, kb
     data, _ = sf.read(str(out), dtype="float64", always_2d=True)
     assert data.shape[1] == channels
     measured = pyloudnorm.Meter(rate, filter_class="DeMan").integrated_loudness(data)
-    # The file is as loud as the mix plus the gain the export says it applied, and that gain
-    # never overshoots the target (the peak ceiling may hold it back).
-    # (LAME itself drops ~0.4 LU of this noisy test signal at 64–128 kbps; ffmpeg too.)
-    assert measured == pytest.approx(result.mix.integrated_lufs + result.gain_db, abs=0.6)
-    assert result.gain_db <= -20.0 - result.mix.integrated_lufs + 1e-9
+    # Measured on the decoded MP3, the programme sits at the target: the export measures
+    # its own encoded file and compensates what the codec took away.
+    assert measured == pytest.approx(-20.0, abs=0.3)
     assert np.max(np.abs(data)) <= 10 ** (-1 / 20) * 1.12  # MP3 adds a little overshoot
     id3 = ID3(str(out))
     assert str(id3["TIT2"]) == "Bản tin sáng 26/11"
@@ -100,7 +98,9 @@ def test_lossless_export_is_sample_exact_in_length(tmp_path, store, fmt):
     assert measured == pytest.approx(-23.0, abs=0.2)
 
 
-def test_peak_ceiling_lowers_the_gain(tmp_path, store):
+def test_clicks_are_limited_and_the_gain_stays_bounded(tmp_path, store):
+    """Material that is nearly all peaks: the limiter holds the ceiling and the loudness
+    correction does not run away chasing a target that only distortion could reach."""
     loud = np.zeros((RATE * 3, 1), np.float32)
     loud[::4800] = 0.99  # clicks: quiet overall, high peaks
     src = store.import_file(write_wav(tmp_path / "clicks.wav", loud), RATE)
@@ -112,10 +112,9 @@ def test_peak_ceiling_lowers_the_gain(tmp_path, store):
         out,
         MasterSettings(EncodingSettings("wav", 48_000, 1), target_lufs=-16.0),
     )
-    data, _ = sf.read(str(out))
-    assert np.max(np.abs(data)) <= 10 ** (-1 / 20) + 1e-4
-    assert result.gain_db == pytest.approx(-1.0 - result.mix.sample_peak_dbfs)
-    assert result.gain_db < -16.0 - result.mix.integrated_lufs  # the target was not reached
+    straight = -16.0 - result.mix.integrated_lufs
+    assert straight < result.gain_db <= straight + 3.0 + 1e-9
+    assert result.output.true_peak_dbtp <= -1.0 + 0.1
 
 
 def test_empty_programme_refused(tmp_path):

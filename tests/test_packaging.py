@@ -25,9 +25,20 @@ def bundle(tmp_path_factory) -> Path:
         pytest.skip("pyinstaller is not installed")
     work = tmp_path_factory.mktemp("pyinstaller")
     proc = subprocess.run(
-        [str(pyinstaller), "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
-         "--workpath", str(work / "build"), str(ROOT / "studio.spec")],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            str(pyinstaller),
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            str(ROOT / "studio.spec"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     exe = work / "dist" / "studio" / "studio"
@@ -37,15 +48,25 @@ def bundle(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_bundle_runs_the_cli(bundle, tmp_path):
-    env = {**os.environ, "STUDIO_HOME": str(tmp_path / "home"), "STUDIO_LANG": "en",
-           "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "STUDIO_HOME": str(tmp_path / "home"),
+        "STUDIO_LANG": "en",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     env.pop("PYTHONPATH", None)
     wav = write_wav(tmp_path / "tin.wav", noise(2.0, channels=1, amp=0.05))
     prog = tmp_path / "p.sttprog"
 
     def run(*args):
-        proc = subprocess.run([str(bundle), *map(str, args)], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=120)
+        proc = subprocess.run(
+            [str(bundle), *map(str, args)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         return proc.stdout
 
