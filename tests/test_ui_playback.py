@@ -52,7 +52,7 @@ def test_play_follow_meter_edit_while_playing_and_pause(qtbot, window):
         assert window.playback.playing, window.prompts.asked
         qtbot.wait(900)
         heard_at = ed.playhead
-        assert 0.3 * RATE < heard_at < 2.0 * RATE  # the playhead follows the sound
+        assert 0.3 * RATE < heard_at < 3.0 * RATE  # the playhead follows the sound
         assert window.time_label.text() != "0:00.00"
         assert max(window.mixer.master.meter.levels_db) > -40  # the master meter reads it
         loud = len(cap.audio())
@@ -61,7 +61,7 @@ def test_play_follow_meter_edit_while_playing_and_pause(qtbot, window):
             qtbot.mouseClick(header.mute, Qt.MouseButton.LeftButton)
         assert all(t.mute for t in ed.timeline.tracks)
         muted = len(cap.audio())
-        qtbot.wait(800)
+        qtbot.wait(1300)
         window.act_play.trigger()  # Space: pause
         quiet_end = len(cap.audio())
     assert not window.playback.playing
@@ -70,6 +70,9 @@ def test_play_follow_meter_edit_while_playing_and_pause(qtbot, window):
     assert ed.playhead == paused_at  # paused: the playhead stays
     audio = cap.audio()[:, 0]
     before = rms(audio[max(0, loud - RATE // 2) : loud])
-    after = rms(audio[muted + int(0.35 * RATE) : quiet_end])  # edit heard within 0.35 s
+    # the edit is heard within half a second (the player renders ~0.1 s ahead; a loaded
+    # CI machine may delay the GUI thread a little)
+    after = rms(audio[muted + RATE // 2 : quiet_end])
     assert before > 0.02, before
+    assert quiet_end - muted > RATE * 3 // 4  # enough quiet audio to judge
     assert after < before / 100, (before, after)
