@@ -1,0 +1,265 @@
+"""Screenshots of the studio window as a user sees it, for people to look at.
+
+Starts a virtual X server (Xvfb, unless DISPLAY is already set and --no-xvfb is given), builds
+a demo programme from a Vietnamese voice (espeak-ng) and tones (sox), opens the real window at
+1366×768 and saves PNGs of the main views into a folder.
+
+    /work/main/.venv/bin/python scripts/screenshots.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SPEECH = [
+    (
+        "tin-1",
+        "Kính thưa bà con, sau đây là bản tin của Đài truyền thanh xã. "
+        "Ủy ban nhân dân xã thông báo lịch tiêm phòng cho gia súc, gia cầm.",
+    ),
+    ("tin-2", "Tin thời tiết: ngày mai trời có mưa rào và dông, bà con chú ý phòng tránh."),
+]
+
+
+def start_xvfb(display: str) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{display.lstrip(':')}").exists():
+            break
+        time.sleep(0.05)
+    return proc
+
+
+def make_media(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, text in SPEECH:
+        out = folder / f"{name}.wav"
+        subprocess.run(["espeak-ng", "-v", "vi", "-s", "150", "-w", str(out), text], check=True)
+        files[name] = out
+    bed = folder / "nhạc nền.wav"
+    subprocess.run(
+        [
+            "sox",
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            str(bed),
+            "synth",
+            "40",
+            "sine",
+            "220",
+            "sine",
+            "277",
+            "tremolo",
+            "0.5",
+            "40",
+            "vol",
+            "0.25",
+        ],
+        check=True,
+    )
+    jingle = folder / "nhạc hiệu.wav"
+    subprocess.run(
+        [
+            "sox",
+            "-n",
+            "-r",
+            "48000",
+            "-c",
+            "2",
+            str(jingle),
+            "synth",
+            "0.4",
+            "pluck",
+            "C5",
+            "synth",
+            "0.4",
+            "pluck",
+            "E5",
+            ":",
+            "synth",
+            "0.4",
+            "pluck",
+            "G5",
+            ":",
+            "synth",
+            "1.2",
+            "pluck",
+            "C6",
+            "fade",
+            "0",
+            "0",
+            "0.6",
+            "vol",
+            "0.7",
+        ],
+        check=True,
+    )
+    files["bed"], files["jingle"] = bed, jingle
+    return files
+
+
+def demo_programme(store, files):
+    from audio.timeline import FadeShape, TrackRole
+    from studio import edits
+    from studio.edits import ClipRef
+    from studio.programme import Programme
+
+    rate = 48_000
+    info = {k: store.import_file(p, rate) for k, p in files.items()}
+    p = Programme(title="Bản tin sáng thứ Hai")
+    p = edits.add_source_clip(
+        p, info["jingle"], "Nhạc hiệu", 0, role=TrackRole.JINGLE, original_path=files["jingle"]
+    )
+    t1 = int(2.2 * rate)
+    p = edits.add_source_clip(p, info["tin-1"], "Giọng đọc", t1, original_path=files["tin-1"])
+    t2 = t1 + info["tin-1"].frames + rate
+    p = edits.add_source_clip(p, info["tin-2"], "Giọng đọc", t2, original_path=files["tin-2"])
+    p = edits.add_source_clip(
+        p, info["bed"], "Nhạc nền", rate, -12.0, TrackRole.MUSIC_BED, original_path=files["bed"]
+    )
+    p = edits.add_source_clip(
+        p,
+        info["jingle"],
+        "Nhạc hiệu",
+        t2 + info["tin-2"].frames + rate // 2,
+        original_path=files["jingle"],
+    )
+    tl = p.timeline
+    bed_track = tl.track_index("Nhạc nền")
+    tl, _ = edits.trim_end(tl, ClipRef(bed_track, 0), t2 + info["tin-2"].frames + rate)
+    tl = edits.set_fades(tl, ClipRef(bed_track, 0), fade_in=2 * rate, fade_out=3 * rate)
+    tl = edits.set_track(tl, bed_track, gain_db=-3.0, pan=-0.2)
+    tl = edits.add_marker(tl, t1, "Tin 1: Tiêm phòng")
+    tl = edits.add_marker(tl, t2, "Tin 2: Thời tiết")
+    voice = tl.track_index("Giọng đọc")
+    tl = edits.set_fades(tl, ClipRef(voice, 1), fade_out=rate // 2)
+    del FadeShape
+    return p.with_changes(timeline=tl)
+
+
+def settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", nargs="?", default=str(ROOT / "screenshots"))
+    ap.add_argument("--display", default=":99")
+    ap.add_argument("--no-xvfb", action="store_true", help="use the current DISPLAY")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for tool in ("espeak-ng", "sox") + (() if args.no_xvfb else ("Xvfb",)):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed", file=sys.stderr)
+            return 1
+    xvfb = None if args.no_xvfb else start_xvfb(args.display)
+    if xvfb is not None:
+        os.environ["DISPLAY"] = args.display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    work = Path(tempfile.mkdtemp(prefix="studio-shots-"))
+    os.environ["STUDIO_HOME"] = str(work / "home")
+    try:
+        return _shoot(out, work)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(5)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _shoot(out: Path, work: Path) -> int:
+    from audio.media import MediaStore
+    from studio.edits import ClipRef
+    from studio.paths import StudioHome
+    from studio.programme import save_programme
+    from studio.settings import Settings
+    from ui.app import build_window, create_app
+    from ui.dialogs import MissingMediaDialog, SettingsDialog, ShortcutsDialog
+
+    home = StudioHome.default().ensure()
+    app = create_app()
+    files = make_media(work / "media-in")
+    programme = demo_programme(MediaStore(home.media), files)
+    path = work / "Bản tin sáng.sttprog"
+    save_programme(programme, path)
+    saved = []
+
+    def shot(widget, name: str) -> None:
+        settle(app)
+        target = out / f"{name}.png"
+        widget.grab().save(str(target))
+        saved.append(target)
+
+    for lang, theme in (("vi", "light"), ("vi", "dark"), ("en", "light")):
+        settings = Settings(home.settings_file)
+        settings.set("language", lang)
+        settings.set("theme", theme)
+        window = build_window(home, settings)
+        window.move(0, 0)
+        window.resize(1366, 768)
+        window.show()
+        window.open_path(str(path), ask=False)
+        window.editor.select([ClipRef(1, 0)])
+        window.editor.set_playhead(int(3.5 * 48_000))
+        settle(app, 0.5)
+        shot(window, f"main-{lang}-{theme}")
+        if lang == "vi" and theme == "light":
+            ed = window.editor
+            ed.set_range(int(14 * 48_000), int(16.5 * 48_000))
+            window.timeline_view.set_zoom(48_000 / 120)
+            window.timeline_view.scroll_to_frame(int(12 * 48_000), 0.0)
+            shot(window, "timeline-range-zoomed")
+            ed.set_range(None)
+            window.timeline_view.set_zoom(1 / 8)
+            window.timeline_view.scroll_to_frame(int(2.62 * 48_000), 0.0)
+            shot(window.timeline_view, "timeline-samples")
+            shot(window.mixer_dock, "mixer")
+            dialog = ShortcutsDialog(window.shortcut_rows(), window)
+            dialog.show()
+            shot(dialog, "help-shortcuts")
+            dialog.close()
+            sd = SettingsDialog(window.settings, window)
+            sd.show()
+            shot(sd, "settings")
+            sd.close()
+            md = MissingMediaDialog(
+                [("ab" * 32, "phỏng vấn trưởng thôn.wav", "D:/Ghi âm/phỏng vấn trưởng thôn.wav")],
+                lambda sid: None,
+                window,
+            )
+            md.show()
+            shot(md, "missing-media")
+            md.close()
+        window.editor.session.history.mark_saved()
+        window.close()
+        window.deleteLater()
+        settle(app, 0.1)
+    for p in saved:
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The one job helper: long work (import, export) off the GUI thread with progress and cancel.
+
+`JobRunner.run(title, work, on_done)` calls `work(progress)` on a QThreadPool thread. The work
+reports progress with `progress(fraction)`; when the user presses Cancel, the next call raises
+`audio.errors.Cancelled`, which the work lets propagate. Results and errors come back on the
+GUI thread through queued signals. Tests construct the runner with `synchronous=True`, which
+runs the work at once in the caller's thread with the same callbacks.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from audio.errors import Cancelled
+
+Progress = Callable[[float], None]
+
+
+class _Signals(QObject):
+    progress = Signal(float)
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class Job:
+    """A running job: `cancel()` asks it to stop at its next progress report."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self._cancel = threading.Event()
+        self.finished = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, work: Callable[[Progress], Any], signals: _Signals):
+        super().__init__()
+        self.job, self.work, self.signals = job, work, signals
+        self._last = -1
+
+    def progress(self, fraction: float) -> None:
+        """Called on the worker thread; throttled to whole permille steps."""
+        if self.job.cancel_requested:
+            raise Cancelled()
+        step = int(fraction * 1000)
+        if step != self._last:
+            self._last = step
+            self.signals.progress.emit(fraction)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress)
+        except Cancelled:
+            self.job.was_cancelled = True
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # reported to the user on the GUI thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.job.error = exc
+            self.signals.failed.emit(exc)
+        else:
+            self.job.result = result
+            self.signals.done.emit(result)
+        finally:
+            self.job.finished.set()
+
+
+class JobRunner(QObject):
+    """Runs jobs on a thread pool, each with a modal progress dialog that can cancel it."""
+
+    def __init__(self, parent: QWidget | None = None, synchronous: bool = False):
+        super().__init__(parent)
+        self._parent = parent
+        self.synchronous = synchronous
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one long job at a time keeps the disk and CPU sane
+        self.jobs: list[Job] = []
+        self.show_dialog = not synchronous
+
+    def run(
+        self,
+        title: str,
+        work: Callable[[Progress], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> Job:
+        job = Job(title)
+        signals = _Signals(self)
+        runnable = _Runnable(job, work, signals)
+        dialog = None
+        if self.show_dialog:
+            dialog = QProgressDialog(title, self.tr("Cancel"), 0, 1000, self._parent)
+            dialog.setWindowTitle(title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(400)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.canceled.connect(job.cancel)
+            signals.progress.connect(lambda f: dialog.setValue(int(f * 1000)))
+
+        def finish() -> None:
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            if job in self.jobs:
+                self.jobs.remove(job)
+            signals.deleteLater()
+
+        def done(result: Any) -> None:
+            finish()
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            if on_error is not None:
+                on_error(exc)
+
+        def cancelled() -> None:
+            finish()
+            if on_cancel is not None:
+                on_cancel()
+
+        signals.done.connect(done)
+        signals.failed.connect(failed)
+        signals.cancelled.connect(cancelled)
+        self.jobs.append(job)
+        if self.synchronous:
+            runnable.setAutoDelete(False)
+            runnable.run()  # signals to objects of this thread are delivered at once
+        else:
+            self.pool.start(runnable)
+        return job
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every job has finished (used when closing the window and in tests)."""
+        return self.pool.waitForDone(msecs)
+
+    def cancel_all(self) -> None:
+        for job in list(self.jobs):
+            job.cancel()

@@ -1,0 +1,100 @@
+"""Every question the window asks the user, in one replaceable object.
+
+The main window never calls QMessageBox or QFileDialog directly; it asks its `prompts`. Tests
+swap in an object with scripted answers, so no modal dialog ever blocks a test.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from studio.programme import SUFFIX
+
+AUDIO_FILTER = "*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.opus *.m4a"
+
+
+class Prompts:
+    def __init__(self, parent: QWidget):
+        self.parent = parent
+
+    def tr(self, text: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("Prompts", text)
+
+    def unsaved(self, name: str) -> str:
+        """'save', 'discard' or 'cancel'."""
+        box = QMessageBox(self.parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("Save the changes to “%1” before closing?").replace("%1", name))
+        box.setInformativeText(self.tr("If you don't save, your changes will be lost."))
+        save = box.addButton(self.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Don't save"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "discard" if clicked is discard else "cancel"
+
+    def open_path(self, folder: str = "") -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent,
+            self.tr("Open programme"),
+            folder,
+            self.tr("Programmes (*%1)").replace("%1", SUFFIX),
+        )
+        return path or None
+
+    def save_path(self, suggestion: str = "") -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent,
+            self.tr("Save programme"),
+            suggestion,
+            self.tr("Programmes (*%1)").replace("%1", SUFFIX),
+        )
+        return path or None
+
+    def export_path(self, suggestion: str = "") -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, self.tr("Export MP3"), suggestion, self.tr("MP3 audio (*.mp3)")
+        )
+        if path and not path.lower().endswith(".mp3"):
+            path += ".mp3"
+        return path or None
+
+    def import_paths(self, folder: str = "") -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.parent,
+            self.tr("Import audio"),
+            folder,
+            self.tr("Audio files (%1)").replace("%1", AUDIO_FILTER),
+        )
+        return list(paths)
+
+    def relink_path(self, name: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent,
+            self.tr("Find “%1”").replace("%1", name),
+            "",
+            self.tr("Audio files (%1)").replace("%1", AUDIO_FILTER),
+        )
+        return path or None
+
+    def error(self, text: str) -> None:
+        QMessageBox.critical(self.parent, self.tr("Studio Truyền Thanh"), text)
+
+    def info(self, text: str) -> None:
+        QMessageBox.information(self.parent, self.tr("Studio Truyền Thanh"), text)
+
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self.parent, self.tr("Studio Truyền Thanh"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def number(self, title: str, label: str, value: float, lo: float, hi: float) -> float | None:
+        v, ok = QInputDialog.getDouble(self.parent, title, label, value, lo, hi, 1)
+        return v if ok else None
+
+    def text(self, title: str, label: str, value: str = "") -> str | None:
+        v, ok = QInputDialog.getText(self.parent, title, label, text=value)
+        return v if ok else None
