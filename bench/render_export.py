@@ -131,10 +131,26 @@ def ffmpeg_inputs(plan) -> list[str]:
     return args
 
 
-def run_ffmpeg(plan, total: int, out: Path, enc: EncodingSettings, loudnorm: bool) -> float:
+def cpu_now() -> float:
+    """CPU seconds used so far by this process (all threads) and its finished children.
+
+    On a shared machine wall time depends on the neighbours' load; CPU time much less so.
+    """
+    try:
+        import resource
+
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + kids.ru_utime + kids.ru_stime
+    except ImportError:  # Windows: no children's times, ours only
+        return time.process_time()
+
+
+def run_ffmpeg(
+    plan, total: int, out: Path, enc: EncodingSettings, loudnorm: bool
+) -> tuple[float, float]:
     seconds = f"{total / RATE:.6f}"
     ff = ["ffmpeg", "-hide_banner", "-nostats", "-y", "-v", "error"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_now()
     filt = None
     if loudnorm:
         # Pass 1: analysis (measure what the encoded mono mix will be).
@@ -159,7 +175,7 @@ def run_ffmpeg(plan, total: int, out: Path, enc: EncodingSettings, loudnorm: boo
          "-b:a", f"{enc.bitrate_kbps}k", "-metadata", "title=Bản tin", str(out)],
         check=True,
     )  # fmt: skip
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_now() - cpu
 
 
 def run_ours(
@@ -171,9 +187,9 @@ def run_ours(
     if libsndfile:  # the encoder export used before the LAME/Info-tag encoder, for comparison
         master.open_encoder = SoundFileEncoder
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_now()
         export_master(timeline, sources.__getitem__, out, settings, tags)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, cpu_now() - cpu
     finally:
         master.open_encoder = opener
 
@@ -214,24 +230,32 @@ def main(argv: list[str] | None = None) -> int:
                 old.append(run_ours(timeline, sources, folder / "sndfile.mp3", enc, True))
             if has_ffmpeg:
                 theirs.append(run_ffmpeg(plan, total, folder / "ffmpeg.mp3", enc, args.loudnorm))
-        t_ours = statistics.median(ours)
+        t_ours, c_ours = (statistics.median(x) for x in zip(*ours, strict=True))
         with sf.SoundFile(str(folder / "ours.mp3")) as f:
             frames = f.frames
         print(
-            f"studio export_master : {t_ours:7.2f} s  {seconds / t_ours:6.1f}× real time  "
+            f"studio export_master : {t_ours:7.2f} s wall {seconds / t_ours:6.1f}× RT | "
+            f"{c_ours:7.2f} s CPU {seconds / c_ours:6.1f}× RT  "
             f"(decoded {frames} frames, expected ≈ {round(total * enc.rate / RATE)})"
         )
         if old:
-            t_old = statistics.median(old)
+            t_old, c_old = (statistics.median(x) for x in zip(*old, strict=True))
             print(
-                f"  same via libsndfile : {t_old:7.2f} s  {seconds / t_old:6.1f}× real time  "
-                f"(LAME/Info-tag encoder is {t_old / t_ours:.2f}× faster)"
+                f"  same via libsndfile : {t_old:7.2f} s wall {seconds / t_old:6.1f}× RT | "
+                f"{c_old:7.2f} s CPU {seconds / c_old:6.1f}× RT  "
+                f"(the LAME/Info-tag encoder is {t_old / t_ours:.2f}× faster in wall time)"
             )
         if has_ffmpeg:
-            t_ff = statistics.median(theirs)
+            t_ff, c_ff = (statistics.median(x) for x in zip(*theirs, strict=True))
             what = "amix + 2-pass loudnorm + libmp3lame" if args.loudnorm else "amix + libmp3lame"
-            print(f"ffmpeg ({what}) : {t_ff:7.2f} s  {seconds / t_ff:6.1f}× real time")
-            print(f"ratio ffmpeg time / studio time = {t_ff / t_ours:.2f}")
+            print(
+                f"ffmpeg ({what}) : {t_ff:7.2f} s wall {seconds / t_ff:6.1f}× RT | "
+                f"{c_ff:7.2f} s CPU {seconds / c_ff:6.1f}× RT"
+            )
+            print(
+                f"ratio ffmpeg time / studio time = {t_ff / t_ours:.2f} (wall), "
+                f"{c_ff / c_ours:.2f} (CPU)"
+            )
         else:
             print("ffmpeg not found: no reference measured")
         sizes = {p.name: p.stat().st_size for p in folder.glob("*.mp3")}
