@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pubservers import FtpServer, HttpsServer, make_ca, sha256
+from tests.pubservers import FtpServer, HttpsServer, HttpState, make_ca, sha256
 
 pytestmark = pytest.mark.network
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,13 +223,12 @@ def test_no_keyring_is_a_clear_error_never_plain_text(tmp_path):
 
 def test_https_push_with_ca_and_receipt(tmp_path):
     ca = make_ca(tmp_path / "ca")
-    server = HttpsServer(tmp_path / "web", ca)
+    server = HttpsServer(tmp_path / "web", ca, HttpState(token=None))  # no login: no keyring
     try:
         home = tmp_path / "home"
         r = studio(
             home, "destinations", "add", "web", "--kind", "http", "--url", server.url(),
             "--option", f"ca_file={ca.ca_file}", "--option", "auth=none",
-            "--option", "header.Authorization=Bearer tok-3",
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         src = audio(tmp_path)
@@ -237,6 +236,12 @@ def test_https_push_with_ca_and_receipt(tmp_path):
         assert r.returncode == 0, r.stdout + r.stderr
         (item,) = outbox_json(home)
         assert item["remote_id"] == "R00001" and item["status"] == "verified"
+        # A secret in the options (which are stored in the database) is refused.
+        r = studio(
+            home, "destinations", "add", "leak", "--kind", "http", "--url", server.url(),
+            "--option", "header.Authorization=Bearer tok-3",
+        )  # fmt: skip
+        assert r.returncode == 1 and "--password-stdin" in r.stderr
         # Verification off needs saying so, and the user is warned.
         r = studio(
             home, "destinations", "add", "lax", "--kind", "http", "--url", server.url(),
@@ -248,16 +253,16 @@ def test_https_push_with_ca_and_receipt(tmp_path):
 
 
 def test_province_push_with_metadata_file_and_report(tmp_path):
-    from tests.pubservers import HttpState, load_schema
+    from tests.pubservers import load_schema
 
     ca = make_ca(tmp_path / "ca")
-    server = HttpsServer(tmp_path / "province", ca, HttpState(schema=load_schema()))
+    server = HttpsServer(tmp_path / "province", ca, HttpState(token=None, schema=load_schema()))
     try:
         home = tmp_path / "home"
         r = studio(
             home, "destinations", "add", "tinh", "--kind", "province", "--url", server.url(),
             "--option", f"ca_file={ca.ca_file}", "--option", "auth=none",
-            "--option", "header.Authorization=Bearer tok-3", "--option", "station=Xã Hoà Bình",
+            "--option", "station=Xã Hoà Bình",
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         src = audio(tmp_path, "Tin bão số 9.mp3")
@@ -298,13 +303,12 @@ def test_province_push_with_metadata_file_and_report(tmp_path):
 @pytest.mark.parametrize("when", ["mid-body", "after-store-before-reply"])
 def test_sigkill_during_https_push_then_restart_publishes_once(tmp_path, when):
     ca = make_ca(tmp_path / "ca")
-    server = HttpsServer(tmp_path / "web", ca)
+    server = HttpsServer(tmp_path / "web", ca, HttpState(token=None))  # no login: no keyring
     try:
         home = tmp_path / "home"
         r = studio(
             home, "destinations", "add", "web", "--kind", "http", "--url", server.url(),
             "--option", f"ca_file={ca.ca_file}", "--option", "auth=none",
-            "--option", "header.Authorization=Bearer tok-3",
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         if when == "mid-body":

@@ -90,6 +90,15 @@ def audio_duration_s(path: Path) -> float | None:
         return None
 
 
+def _looks_secret(option: str) -> bool:
+    key = option.lower()
+    if key in ("header.authorization", "header.proxy-authorization", "header.cookie"):
+        return True
+    return any(
+        word in key for word in ("password", "passwd", "secret", "token", "api_key", "apikey")
+    )
+
+
 def needs_secret(config: DestinationConfig) -> bool:
     """Whether sending needs the keyring: anonymous FTP and auth=none HTTP do not."""
     if config.kind not in NEEDS_SECRET or config.option("auth") == "none":
@@ -150,6 +159,16 @@ class Outbox:
                 f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
             )
         config = DestinationConfig(name, kind, url, user, dict(options or {}))
+        for key in config.options:
+            if _looks_secret(key):
+                raise StudioError(
+                    f"The option '{key}' looks like a password or token; options are stored in "
+                    "the database. Give the secret with --password-stdin (or the password field): "
+                    "it goes to the system keyring.",
+                    f"Tuỳ chọn '{key}' có vẻ là mật khẩu hoặc mã truy cập; tuỳ chọn được lưu "
+                    "trong cơ sở dữ liệu. Hãy nhập bí mật bằng --password-stdin (hoặc ô mật khẩu): "
+                    "nó sẽ được lưu vào kho mật khẩu của hệ thống.",
+                )
         # Validate the address now, not at the first push.
         probe = Item(Path("probe.mp3"), "probe.mp3", "0" * 64, 0, uuid.uuid4().hex, {"title": "x"})
         make_destination(config, secret, known_hosts=self.known_hosts).prepare(probe)
