@@ -183,13 +183,13 @@ class BroadcastReport:
     def as_dict(self) -> dict:
         return {
             "file": self.file,
-            "passed": self.passed,
+            "passed": bool(self.passed),
             "preset": self.preset.as_dict(),
             "slot_seconds": self.slot_seconds,
             "checks": [
                 {
                     "check": ln.check,
-                    "passed": ln.passed,
+                    "passed": bool(ln.passed),
                     "value": _finite(ln.value),
                     "limit": ln.limit,
                     "unit": ln.unit,
@@ -206,6 +206,8 @@ class BroadcastReport:
 
 
 def _finite(v):
+    if isinstance(v, np.generic):  # numpy scalars are not JSON; their Python values are
+        v = v.item()
     if isinstance(v, float):
         return round(v, 3) if math.isfinite(v) else None
     return v
