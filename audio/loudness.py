@@ -208,6 +208,11 @@ class TruePeakMeter:
         mag = np.abs(x)
         peak = max(self.peaks[c], float(mag[taps - 1 :].max()))
         n = len(x) - (taps - 1)  # outputs: one per new frame (times `factor` phases)
+        if n <= self._ROW:  # tiny blocks (live meters): one bound, one small multiply
+            if float(mag.max()) * self._gain_bound > peak:
+                peak = max(peak, self._peak_of(x, 0, n))
+            self.peaks[c] = peak
+            return
         sub = self._SUB
         nsub = -(-n // sub)
         padded = np.zeros(nsub * sub + sub, np.float32)
@@ -253,7 +258,8 @@ class LoudnessMeter:
         self.channels = channels
         self._used = measured_channels(channels)
         self._sos = k_weighting_sos(rate)
-        self._zi = [np.zeros((len(self._sos), 2)) for _ in self._used]  # filter state, at rest
+        # Filter state (sections, 2, channels), at rest; one column per measured channel.
+        self._zi = np.zeros((len(self._sos), 2, len(self._used)))
         self._weights = channel_weights(len(self._used))
         self._hop = rate // 10
         self._partial = 0.0  # weighted energy sum of the unfinished hop
@@ -267,7 +273,8 @@ class LoudnessMeter:
     # feeding -----------------------------------------------------------------------------
 
     def _filter_channel(self, i: int, x: np.ndarray) -> np.ndarray:
-        y, self._zi[i] = sosfilt(self._sos, x, zi=self._zi[i])
+        """K-weight and square channel `i` (runs on a pool thread; columns are disjoint)."""
+        y, self._zi[:, :, i] = sosfilt(self._sos, x, zi=self._zi[:, :, i])
         y *= y
         return y
 
@@ -283,8 +290,8 @@ class LoudnessMeter:
             return
         self._frames += n
         self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
-        cols = [np.ascontiguousarray(block[:, c], np.float64) for c in self._used]
-        if n >= _THREADED_MIN_FRAMES and len(cols) > 1:
+        if n >= _THREADED_MIN_FRAMES and len(self._used) > 1:
+            cols = [np.ascontiguousarray(block[:, c], np.float64) for c in self._used]
             pool = _executor()
             futures = [pool.submit(self._filter_channel, i, x) for i, x in enumerate(cols)]
             if self._tp is not None:
@@ -294,8 +301,11 @@ class LoudnessMeter:
             squares = [f.result() for f in futures[: len(cols)]]
             for f in futures[len(cols) :]:
                 f.result()
-        else:
-            squares = [self._filter_channel(i, x) for i, x in enumerate(cols)]
+        else:  # small blocks: one call for all channels costs less than the threads
+            x = block[:, self._used] if len(self._used) != self.channels else block
+            y, self._zi = sosfilt(self._sos, x.astype(np.float64), axis=0, zi=self._zi)
+            y *= y
+            squares = [y[:, i] for i in range(y.shape[1])]
             if self._tp is not None:
                 self._tp.feed(block)
         energy = squares[0] if self._weights[0] == 1.0 else squares[0] * self._weights[0]
