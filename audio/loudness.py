@@ -17,6 +17,7 @@ running maximum, which gives the same answer as oversampling everything.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import threading
@@ -41,19 +42,51 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+def _openblas_local_threads():
+    """OpenBLAS's per-thread thread-count setter (OpenBLAS ≥ 0.3.27), or None."""
+    global _blas_setter
+    if _blas_setter is False:
+        libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+        found = None
+        for lib in sorted(libs.glob("*openblas*")) if libs.is_dir() else []:
+            try:
+                fn = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+            except (OSError, AttributeError):
+                continue
+            fn.restype = ctypes.c_int
+            fn.argtypes = [ctypes.c_int]
+            found = fn
+            break
+        _blas_setter = found
+    return _blas_setter
+
+
+_blas_setter = False  # not looked up yet
+
+
 def _single_threaded_blas() -> None:
-    """Make BLAS calls from this thread single-threaded (OpenBLAS ≥ 0.3.27), best effort.
+    """Make BLAS calls from this thread single-threaded, best effort.
 
     The true-peak multiplies are small; OpenBLAS's own threads spinning beside ours on a
     two-core machine made them up to 8× slower.
     """
-    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for lib in sorted(libs.glob("*openblas*")) if libs.is_dir() else []:
-        try:
-            ctypes.CDLL(str(lib)).openblas_set_num_threads_local(1)
-            return
-        except (OSError, AttributeError):
-            continue
+    setter = _openblas_local_threads()
+    if setter is not None:
+        setter(1)
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """BLAS single-threaded in this thread for the duration (restored afterwards)."""
+    setter = _openblas_local_threads()
+    if setter is None:
+        yield
+        return
+    previous = setter(1)
+    try:
+        yield
+    finally:
+        setter(previous)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -237,8 +270,9 @@ class TruePeakMeter:
         block = np.asarray(block, np.float32)
         if block.ndim == 1:
             block = block[:, None]
-        for c in range(self.channels):
-            self.feed_channel(c, block[:, c])
+        with single_threaded_blas():
+            for c in range(self.channels):
+                self.feed_channel(c, block[:, c])
 
     def true_peak_dbtp(self) -> float | None:
         return _dbfs_or_none(self.peak)
