@@ -203,3 +203,12 @@ def test_presets():
         get_preset("custom")
     with pytest.raises(StudioError):
         get_preset("ebu-r128", ceiling_dbtp=3.0)
+
+
+def test_export_without_normalisation_still_holds_the_ceiling(programme, tmp_path):
+    timeline, sources = programme
+    settings = MasterSettings(EncodingSettings(format="flac"), target_lufs=None)
+    result = export_master(timeline, sources, tmp_path / "x.flac", settings)
+    assert result.gain_db == 0.0
+    assert result.mix.true_peak_dbtp > 0.0  # the raw mix is over the ceiling …
+    assert result.output.true_peak_dbtp <= -1.0  # … and the export is not
