@@ -12,19 +12,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from audio.errors import Cancelled, StudioError, current_language
+from audio.errors import Cancelled, StudioError
+from audio.errors import localized as _t
 from audio.media import MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
 from export.encoders import EncodingSettings, Tags
 from export.master import MasterSettings, export_master
-from studio import cli_library, cli_loudness, cli_publish, cli_record, export_cli
+from studio import cli_export, cli_library, cli_loudness, cli_publish, cli_record
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _store(home: StudioHome) -> MediaStore:
@@ -122,7 +119,7 @@ def cmd_render(args: argparse.Namespace, home: StudioHome) -> int:
 
 # Sub-command modules: each has `register(subparsers)` that adds its parsers with
 # `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = [cli_loudness, cli_library, export_cli, cli_record, cli_publish]
+EXTENSIONS: list = [cli_loudness, cli_library, cli_export, cli_record, cli_publish]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,7 +13,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from audio.errors import StudioError, current_language
+from audio.errors import StudioError
+from audio.errors import localized as _t
 from audio.media import MediaStore
 from audio.timeline import seconds_to_frames
 from export.encoders import Tags
@@ -23,10 +24,6 @@ from export.naming import export_file_name
 from export.ranges import export_range, export_regions
 from studio.paths import StudioHome
 from studio.programme import load_programme
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _reference_date(text: str) -> dt.date | None:
