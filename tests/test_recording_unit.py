@@ -28,7 +28,9 @@ from audio.recording import (
 from audio.timeline import Clip, Timeline, Track
 from studio.paths import StudioHome
 from studio.takes import (
+    add_overdub_takes,
     alternative_takes,
+    armed_inputs,
     place_take,
     recover_unfinished_takes,
     select_take,
@@ -289,3 +291,30 @@ def test_ring_and_capture_survive_two_threads_at_real_block_cadence(tmp_path):
     rec.close()
     back, _ = sf.read(tmp_path / "t.wav", dtype="float32")
     assert take.dropouts == [] and np.array_equal(back, data[:, 0])
+
+
+def test_two_armed_tracks_each_get_their_own_input_channel(tmp_path):
+    from audio.recording import OverdubResult, Take
+
+    tl = Timeline(
+        rate=RATE,
+        tracks=(
+            Track("Bed"),
+            Track("Host", armed=True, input_channels=(0,)),
+            Track("Guest", armed=True, input_channels=(1,)),
+        ),
+    )
+    channels, columns = armed_inputs(tl)
+    assert channels == (0, 1) and columns == {1: (0,), 2: (1,)}
+    data = _stereo(RATE)
+    path = tmp_path / "take-1.wav"
+    sf.write(path, data, RATE, subtype="FLOAT")
+    result = OverdubResult(Take(path, RATE, 2, frames=RATE), RATE, 100, RATE - 100, 100)
+    store = MediaStore(tmp_path / "media")
+    tl2, infos = add_overdub_takes(tl, store, result)
+    for track_index, col in ((1, 0), (2, 1)):
+        clip = tl2.tracks[track_index].clips[0]
+        assert (clip.start, clip.source_offset, clip.length) == (RATE, 100, RATE - 100)
+        frames = np.asarray(store.frames(infos[track_index].source_id, RATE))
+        assert frames.shape == (RATE, 1) and np.array_equal(frames[:, 0], data[:, col])
+    assert path.exists()  # the recorded file is kept as it is
