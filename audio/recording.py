@@ -819,6 +819,11 @@ class OverdubResult:
     length: int
     round_trip: int
 
+    @property
+    def dropout_timeline_frames(self) -> list[int]:
+        """Where on the timeline each dropout of this pass happened."""
+        return [self.clip_start - self.source_offset + d.take_frame for d in self.take.dropouts]
+
 
 class Overdub:
     """Plays the programme and records the armed input through one duplex stream (one clock).

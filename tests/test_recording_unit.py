@@ -309,7 +309,11 @@ def test_two_armed_tracks_each_get_their_own_input_channel(tmp_path):
     data = _stereo(RATE)
     path = tmp_path / "take-1.wav"
     sf.write(path, data, RATE, subtype="FLOAT")
-    result = OverdubResult(Take(path, RATE, 2, frames=RATE), RATE, 100, RATE - 100, 100)
+    from audio.recording import Dropout
+
+    take = Take(path, RATE, 2, frames=RATE, dropouts=[Dropout(4900, 0, "device")])
+    result = OverdubResult(take, RATE, 100, RATE - 100, 100)
+    assert result.dropout_timeline_frames == [RATE + 4800]  # take frame 100 sits at RATE
     store = MediaStore(tmp_path / "media")
     tl2, infos = add_overdub_takes(tl, store, result)
     for track_index, col in ((1, 0), (2, 1)):
