@@ -155,7 +155,7 @@ class RecordingPanel(QWidget):
 
         form = QFormLayout()
         form.addRow(tr("System"), self.host_api)
-        form.addRow(tr("Input"), self.device)
+        form.addRow(tr("Device"), self.device)
         form.addRow(tr("Sample rate"), self.rate)
         form.addRow(tr("Channels"), self.channels)
         input_box = QGroupBox(tr("Input"))

@@ -20,6 +20,10 @@
         <translation>Kiểm tra mức thu</translation>
     </message>
     <message>
+        <source>Device</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
         <source>Dropout at {time}</source>
         <translation>Mất tín hiệu tại {time}</translation>
     </message>
