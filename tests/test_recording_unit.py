@@ -322,3 +322,12 @@ def test_two_armed_tracks_each_get_their_own_input_channel(tmp_path):
         frames = np.asarray(store.frames(infos[track_index].source_id, RATE))
         assert frames.shape == (RATE, 1) and np.array_equal(frames[:, 0], data[:, col])
     assert path.exists()  # the recorded file is kept as it is
+
+
+def test_a_device_that_will_not_open_leaves_no_empty_take(tmp_path):
+    ghost = Device(9999, "Unplugged mixer", "Test", 2, 0, 48_000.0)
+    rec = Recorder(InputChoice(ghost, RATE, (0,)))
+    with pytest.raises(StudioError) as info:
+        rec.open(take_path=tmp_path / "t.wav")
+    assert "Unplugged mixer" in info.value.en and "Unplugged mixer" in info.value.vi
+    assert list(tmp_path.iterdir()) == []
