@@ -209,6 +209,7 @@ def bench_search(label: str, db: Database, media: Path, n: int, repeat: int, lim
         medians.append(med)
         print(f"   {name:28s} {hits:6d} {med:7.1f}ms {p95:7.1f}ms  {ref:7.1f}ms {ref / med:5.1f}×")
     print(f"   worst median {max(medians):.1f} ms (target < 30 ms on SQLite)")
+    print(f"   load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 def bench_import(files: int, workdir: Path) -> None:
@@ -242,6 +243,7 @@ def bench_import(files: int, workdir: Path) -> None:
         f"{audio_s / took:.0f}× real time), added {len(report.added)}, failed {len(report.failed)}"
     )
     print(f"   reference (decode + store only): {ref:.2f} s; library/reference = {took / ref:.2f}")
+    print(f"   load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 def main() -> None:

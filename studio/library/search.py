@@ -149,6 +149,11 @@ def search_ids(session: Session, q: SearchQuery, dialect: str, now: dt.datetime)
             # all): it walks the sort column's index instead, which holds the ids.
             conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
     elif words and dialect == "postgresql":
+        # No cheap count of matches here: a short walk in sort order settles common words;
+        # rarer ones go to the GIN index (the planner's guess for several words is poor).
+        page = _walk_in_order(session, q, now, words, sort_col)
+        if page is not None:
+            return page
         conditions.append(pg_match(words))
     elif words:
         conditions += like_conditions(words)
