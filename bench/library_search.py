@@ -4,8 +4,8 @@
 
 Fills a fresh library with synthetic Vietnamese segments, then times typical searches through
 `Library.search` (median and p95 of repeated runs). The reference, measured in the same run, is
-the naive way: `LIKE '% word%'` over the folded column with no index (a full scan); ratios are
-printed. Then imports N short audio files (decode, store, loudness, tags, insert) and compares
+the index-free way: `LIKE '% word%'` on the folded column while reading rows in title order
+(quick when matches come early, a full scan when they are rare); ratio = reference / ours. Then imports N short audio files (decode, store, loudness, tags, insert) and compares
 with decoding+storing alone. PostgreSQL runs when --pg or $STUDIO_TEST_PG_URL is given (its
 database `<name>_bench` is emptied). Target: < 30 ms per search at 100,000 segments on SQLite.
 """
@@ -173,7 +173,7 @@ def timed(fn, repeat: int) -> tuple[float, float, int]:
 
 
 def naive(db: Database, query: str, limit: int):
-    """The reference: a full scan with LIKE over the folded column, same order and limit."""
+    """The reference: LIKE over the folded column in title order, same limit, no text index."""
     words = fold(query).split()
     stmt = select(Segment).order_by(Segment.sort_title, Segment.id).limit(limit)
     for w in words:
