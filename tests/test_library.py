@@ -271,6 +271,9 @@ def test_search_filters(stocked):
     assert flags["Hướng dẫn phòng chống bão"] == (False, True)
     assert flags["Nhạc hiệu đầu giờ"] == (False, False)
     assert stocked.count("thong bao") == 1
+    assert stocked.count("thong bao", kinds=("jingle",)) == 0
+    assert stocked.count("t", kinds=("announcement",)) == 2
+    assert stocked.count(kinds=("announcement",)) == 2 and stocked.count() == 5
 
 
 def test_not_used_in_last_n_days(stocked):

@@ -82,6 +82,14 @@ def test_instant_search_as_the_user_types(qtbot, dock):
     assert "2" in dock.status.text()
 
 
+def test_a_full_page_says_so(qtbot, dock, monkeypatch):
+    import ui.library_dock
+
+    monkeypatch.setattr(ui.library_dock, "PAGE_ROWS", 3)
+    dock.refresh()
+    assert len(shown(dock)) == 3 and "first 3" in dock.status.text()
+
+
 def test_filters_and_flags(dock):
     dock.kind_filter.setCurrentIndex(dock.kind_filter.findData("announcement"))
     assert shown(dock) == ["Thông báo phòng chống bão", "Thông báo tiêm phòng"]

@@ -558,20 +558,23 @@ class LibraryDock(QDockWidget):
         q = self.query()
         try:
             rows = self.library.search(q)
-            total = len(rows) if len(rows) < PAGE_ROWS else self.library.count(q)
         except StudioError as exc:
             self._show_error(exc.message())
             return
         self.model.set_rows(rows)
-        if total > len(rows):
+        # No exact count for a full page: counting every match of a common word with filters
+        # would cost more than the search itself, on every keystroke.
+        if len(rows) >= PAGE_ROWS:
             self.status.setText(
-                QCoreApplication.translate("LibraryDock", "Showing %1 of %2 segments.")
-                .replace("%1", str(len(rows)))
-                .replace("%2", str(total))
+                QCoreApplication.translate(
+                    "LibraryDock", "Showing the first %1 matches; type more to narrow them."
+                ).replace("%1", str(len(rows)))
             )
         else:
             self.status.setText(
-                QCoreApplication.translate("LibraryDock", "%1 segments.").replace("%1", str(total))
+                QCoreApplication.translate("LibraryDock", "%1 segments.").replace(
+                    "%1", str(len(rows))
+                )
             )
 
     def reload_categories(self) -> None:

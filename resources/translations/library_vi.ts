@@ -197,57 +197,57 @@
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="568" />
-        <source>Showing %1 of %2 segments.</source>
-        <translation>Hiển thị %1 trong %2 đoạn.</translation>
+        <location filename="../../ui/library_dock.py" line="569" />
+        <source>Showing the first %1 matches; type more to narrow them.</source>
+        <translation>Hiển thị %1 kết quả đầu tiên; gõ thêm để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="574" />
+        <location filename="../../ui/library_dock.py" line="575" />
         <source>%1 segments.</source>
         <translation>%1 đoạn.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="582" />
+        <location filename="../../ui/library_dock.py" line="585" />
         <source>All categories</source>
         <translation>Mọi lĩnh vực</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="644" />
+        <location filename="../../ui/library_dock.py" line="647" />
         <source>Delete a segment in use?</source>
         <translation>Xoá đoạn đang được dùng?</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="669" />
+        <location filename="../../ui/library_dock.py" line="672" />
         <source>Import audio files</source>
         <translation>Nhập tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="671" />
+        <location filename="../../ui/library_dock.py" line="674" />
         <source>Audio files</source>
         <translation>Tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="681" />
+        <location filename="../../ui/library_dock.py" line="684" />
         <source>An import is already running.</source>
         <translation>Đang có một lượt nhập chạy.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="694" />
+        <location filename="../../ui/library_dock.py" line="697" />
         <source>Importing…</source>
         <translation>Đang nhập…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="716" />
+        <location filename="../../ui/library_dock.py" line="719" />
         <source>Added %1, already there %2, failed %3.</source>
         <translation>Đã thêm %1, đã có %2, lỗi %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="722" />
+        <location filename="../../ui/library_dock.py" line="725" />
         <source>Import cancelled.</source>
         <translation>Đã huỷ nhập.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="733" />
+        <location filename="../../ui/library_dock.py" line="736" />
         <source>Import failed: %1</source>
         <translation>Nhập không thành công: %1</translation>
     </message>

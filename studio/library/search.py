@@ -242,6 +242,9 @@ def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.dateti
     """How many segments match `q` (ignoring limit and offset)."""
     conditions = filter_conditions(q, now)
     words = search_words(q.text)
+    if words and dialect == "sqlite" and not conditions:
+        rowids = _fts_rowids(words).subquery()
+        return int(session.scalar(select(func.count()).select_from(rowids)))
     if words and dialect == "sqlite":
         conditions.append(Segment.id.in_(_fts_rowids(words)))
     elif words and dialect == "postgresql":
