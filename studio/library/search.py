@@ -83,7 +83,7 @@ _FTS = table("segment_fts", column("rowid"))
 _SPARSE_CAP = 2000
 # Common words are first tried by reading at most this many rows per wanted row in sort order
 # and testing the folded text: when matches are spread out that finds a page at once.
-_WALK_BUDGET = 6
+_WALK_BUDGET = 10
 
 
 def filter_conditions(q: SearchQuery, now: dt.datetime, e=Segment) -> list:
