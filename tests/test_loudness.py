@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pyloudnorm
 import pytest
+from scipy.signal import resample_poly
 
 from audio.loudness import LoudnessMeter, TruePeakMeter, measure
 from tests.loudness_material import (
@@ -80,27 +81,106 @@ def test_tech3341_case12_momentary_constant():
     assert np.all(np.abs(m - -23.0) <= 0.1), (m.min(), m.max())
 
 
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros((int(round(seconds * RATE)), 2), np.float32)
+
+
+def test_tech3341_case10_max_short_term_per_segment():
+    """File-based: 20 files of (i × 0.15 s silence; 3 s at −23 dBFS; 1 s silence): max S −23 ±0.1
+    in each, wherever the tone starts relative to the meter's 100 ms hops."""
+    for i in range(20):
+        x = np.concatenate([_silence(i * 0.15), sequence((-23, 3)), _silence(1)])
+        r = measure(x, RATE)
+        assert abs(r.short_term_max_lufs - -23.0) <= 0.1, (i, r.short_term_max_lufs)
+
+
+def test_tech3341_case11_max_short_term_live():
+    """Live: 20 × (i × 0.15 s silence; 3 s at −38+i dBFS; 3 − i × 0.15 s silence), one stream:
+    max S after each 6 s segment reads −38, −37, …, −19 ±0.1."""
+    meter = LoudnessMeter(RATE, 2)
+    for i in range(20):
+        meter.feed(_silence(i * 0.15))
+        meter.feed(sequence((-38 + i, 3)))
+        meter.feed(_silence(3 - i * 0.15))
+        got = meter.short_term_max_lufs()
+        assert abs(got - (-38 + i)) <= 0.1, (i, got)
+
+
+def test_tech3341_case13_max_momentary_per_segment():
+    """File-based: 20 files of (i × 20 ms silence; 400 ms at −23 dBFS; 1 s silence): max M −23
+    ±0.1 in each."""
+    for i in range(20):
+        x = np.concatenate([_silence(i * 0.02), sequence((-23, 0.4)), _silence(1)])
+        r = measure(x, RATE)
+        assert abs(r.momentary_max_lufs - -23.0) <= 0.1, (i, r.momentary_max_lufs)
+
+
+def test_tech3341_case14_max_momentary_live():
+    """Live: 20 × (i × 20 ms silence; 400 ms at −38+i dBFS; 400 − i × 20 ms silence), one
+    stream: max M after each 800 ms segment reads −38, −37, …, −19 ±0.1."""
+    meter = LoudnessMeter(RATE, 2)
+    for i in range(20):
+        meter.feed(_silence(i * 0.02))
+        meter.feed(sequence((-38 + i, 0.4)))
+        meter.feed(_silence(0.4 - i * 0.02))
+        got = meter.momentary_max_lufs()
+        assert abs(got - (-38 + i)) <= 0.1, (i, got)
+
+
+# Tech 3341 cases 15–19: stereo sines at fs/4, fs/6, fs/8 whose samples (for most) miss the crest;
+# amplitude in FFS (1.0 = full scale), 10 ms fade-in and fade-out.
 @pytest.mark.parametrize(
-    "case, rate, freq, phase_deg, peak_dbfs, expected",
+    "case, rate, divisor, phase_deg, amplitude, expected",
     [
-        # Tech 3341 cases 15–19: sines whose samples miss the crest by a known angle.
-        ("15", 48_000, 12_000, 45.0, -6.0, -6.0),
-        ("16", 48_000, 8_000, 60.0, -6.0, -6.0),
-        ("17", 48_000, 6_000, 67.5, -6.0, -6.0),
-        ("18", 48_000, 4_800, 72.0, -6.0, -6.0),
-        ("19", 48_000, 12_000, 45.0, 3.0, 3.0),
+        ("15", 48_000, 4, 0.0, 0.50, -6.0),
+        ("16", 48_000, 4, 45.0, 0.50, -6.0),
+        ("17", 48_000, 6, 60.0, 0.50, -6.0),
+        ("18", 48_000, 8, 67.5, 0.50, -6.0),
+        ("19", 48_000, 4, 45.0, 1.41, 3.0),
         # The same idea at the other rates the Annex covers (2× from 96 kHz).
-        ("44k1", 44_100, 11_025, 45.0, 0.0, 0.0),
-        ("96k", 96_000, 24_000, 45.0, 0.0, 0.0),
-        ("192k", 192_000, 48_000, 45.0, 0.0, 0.0),
+        ("44k1", 44_100, 4, 45.0, 1.0, 0.0),
+        ("96k", 96_000, 4, 45.0, 1.0, 0.0),
+        ("192k", 192_000, 4, 45.0, 1.0, 0.0),
     ],
 )
-def test_tech3341_true_peak(case, rate, freq, phase_deg, peak_dbfs, expected):
-    x = sine(peak_dbfs, 2.0, 2, freq, rate, math.radians(phase_deg), fade_s=0.02)
+def test_tech3341_true_peak(case, rate, divisor, phase_deg, amplitude, expected):
+    peak_dbfs = 20 * math.log10(amplitude)
+    x = sine(peak_dbfs, 2.0, 2, rate / divisor, rate, math.radians(phase_deg))
+    fade = int(0.01 * rate)
+    ramp = np.sin(np.linspace(0, np.pi / 2, fade)) ** 2
+    x[:fade] *= ramp[:, None]
+    x[-fade:] *= ramp[::-1, None]
     r = measure(x, rate)
     # Tolerance from the spec: +0.2 / −0.4 dB.
     assert expected - 0.4 <= r.true_peak_dbtp <= expected + 0.2, (case, r.true_peak_dbtp)
-    assert r.sample_peak_dbfs < r.true_peak_dbtp  # the samples really miss the crest
+    if phase_deg:  # the samples really miss the crest
+        assert r.sample_peak_dbfs < r.true_peak_dbtp - 0.5
+
+
+def _tech3341_case20(offset: int, fs: int = 48_000) -> np.ndarray:
+    """Tech 3341 case 20 (offset 0) to 23 (offset 3): at 4 × fs, a 0.5 FFS sine at fs/6 holding
+    one period of a 1.0 FFS sine at fs/4, continuous in phase on both sides (both start and end
+    at an upward zero crossing); low-pass filtered and downsampled to fs starting `offset`
+    samples in (at 4 × fs). The table leaves the anti-aliasing filter open: scipy's
+    `resample_poly` (Kaiser-windowed FIR, cut-off at fs/2) here."""
+    up = 4 * fs
+    period_low, period_burst = 24, 16  # samples at 4 × fs of fs/6 and fs/4
+    n_low = period_low * (up // period_low // 2)  # ≈ 0.5 s each side, whole periods
+    low = 0.5 * np.sin(2 * np.pi * np.arange(n_low) / period_low)
+    burst = np.sin(2 * np.pi * np.arange(period_burst) / period_burst)
+    x = np.concatenate([low, burst, low])
+    fade = int(0.01 * up)  # a short fade-in and fade-out
+    ramp = np.sin(np.linspace(0, np.pi / 2, fade)) ** 2
+    x[:fade] *= ramp
+    x[-fade:] *= ramp[::-1]
+    y = resample_poly(x[offset:], 1, 4)
+    return np.repeat(y[:, None].astype(np.float32), 2, axis=1)
+
+
+@pytest.mark.parametrize("case, offset", [("20", 0), ("21", 1), ("22", 2), ("23", 3)])
+def test_tech3341_true_peak_single_period_burst(case, offset):
+    r = measure(_tech3341_case20(offset), 48_000)
+    assert -0.4 <= r.true_peak_dbtp <= 0.2, (case, r.true_peak_dbtp, r.sample_peak_dbfs)
 
 
 # --- EBU Tech 3342 loudness range -----------------------------------------------------------
