@@ -22,6 +22,9 @@ from tests.loudness_material import (
 )
 
 # --- EBU Tech 3341 (2016), minimum requirements test signals ---------------------------------
+# From Table 1 ("Minimum-requirements test signals"). Cases 7 and 8 (and Tech 3342 cases 5 and
+# 6, the same two files) are authentic programme recordings distributed only as files in the
+# EBU loudness test set: they cannot be generated from a description, so they are left out.
 
 
 @pytest.mark.parametrize(
@@ -62,12 +65,12 @@ def test_six_channels_drop_the_lfe():
 
 
 def test_tech3341_case9_short_term_constant():
-    """20 × (1.34 s at −20 dBFS, 1.66 s at −30 dBFS): short-term −23 ±0.1 after the first 3 s."""
-    x = sequence(*[(-20, 1.34), (-30, 1.66)] * 20)
+    """5 × (1.34 s at −20 dBFS, 1.66 s at −30 dBFS): short-term −23 ±0.1 after the first 3 s."""
+    x = sequence(*[(-20, 1.34), (-30, 1.66)] * 5)
     meter = LoudnessMeter(RATE, 2)
     meter.feed(x)
     st = meter.short_term_series()
-    assert len(st) > 500
+    assert len(st) > 100
     assert np.all(np.abs(st - -23.0) <= 0.1), (st.min(), st.max())
 
 
