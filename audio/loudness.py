@@ -7,7 +7,9 @@ below 96 kHz) and the sample peak.
 
 K-weighting coefficients are derived for any sample rate from the analogue prototype (as
 libebur128 does), which matches the spec's 48 kHz table. Energy is kept per 100 ms hop; the
-400 ms and 3 s windows are built from hops, so a meter holds one float per 100 ms.
+400 ms and 3 s windows are built from hops, so a meter holds one float per 100 ms. The maximum
+momentary and short-term readings slide by 10 ms ticks (only the last 3 s of them are kept), as
+EBU Tech 3341 cases 10, 11, 13 and 14 ask.
 
 Speed: each channel's K-weighting runs on its own thread (scipy's `sosfilt` releases the GIL);
 the true-peak interpolator is a polyphase FIR applied as one matrix multiply per block, and
