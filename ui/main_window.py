@@ -65,6 +65,8 @@ PANEL_SLOTS = {
 
 class MainWindow(QMainWindow):
     documentOpened = Signal(str)
+    exported = Signal(object)  # the export.master.MasterResult of a finished export
+    closing = Signal()  # the close was accepted: panels stop their threads now
 
     def __init__(
         self,
@@ -155,7 +157,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(dock.toggleViewAction())
 
     def install_panel(self, key: str, widget: QWidget, title: str | None = None) -> QDockWidget:
-        """Dock a separately written panel in its slot (see PANEL_SLOTS)."""
+        """Dock a separately written panel in its slot (see PANEL_SLOTS); a panel that is a
+        QDockWidget already is docked as it is."""
         area = PANEL_SLOTS[key][0]
         titles = {
             "recording": self.tr("Recording"),
@@ -163,9 +166,15 @@ class MainWindow(QMainWindow):
             "library": self.tr("Library"),
             "outbox": self.tr("Outbox"),
         }
-        dock = QDockWidget(title or titles[key], self)
-        dock.setObjectName(f"{key}Dock")
-        dock.setWidget(widget)
+        if isinstance(widget, QDockWidget):
+            dock = widget
+            dock.setParent(self)
+            if title:
+                dock.setWindowTitle(title)
+        else:
+            dock = QDockWidget(title or titles[key], self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         if key == "outbox":
             self.tabifyDockWidget(self.mixer_dock, dock)
@@ -793,6 +802,7 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.last_export = result
+            self.exported.emit(result)
             self.statusBar().showMessage(
                 self.tr("Exported %1 (%2, gain %3 dB)")
                 .replace("%1", os.path.basename(str(result.path)))
@@ -854,6 +864,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.closing.emit()
         self.playback.close()
         self.jobs.cancel_all()
         self.jobs.wait(10_000)
