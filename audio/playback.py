@@ -12,9 +12,9 @@ records armed tracks on one clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import sounddevice as sd

@@ -1,0 +1,269 @@
+"""The whole window: the library, meters, outbox and recording panels docked and wired
+(ui/panels.py) on the embedded default (SQLite library, local media store, no server)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from audio.recording import TakeFile, find_unfinished_takes, journal_path, new_take_path
+from studio.paths import StudioHome
+from studio.settings import Settings
+from tests.ui_support import RATE, ScriptedPrompts, fake_factory, tone_file, write_demo
+from ui.app import build_window, install_panels
+
+PANEL_THREADS = ("outbox-sender", "master-meter", "playback-render", "outbox-lease")
+
+
+def panel_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith(PANEL_THREADS)]
+
+
+def owned_by(widget, window) -> bool:
+    """True for the window itself and for its menus, popups and docks (deleted with it)."""
+    while widget is not None:
+        if widget is window:
+            return True
+        widget = widget.parent()
+    return False
+
+
+def leaked_since(before: set[int]) -> list:
+    for _ in range(3):
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+    return [w for w in QApplication.topLevelWidgets() if id(w) not in before]
+
+
+@pytest.fixture(autouse=True)
+def reset_language(qapp):
+    yield
+    from audio.errors import set_language
+    from ui.app import load_translations
+
+    set_language(None)
+    load_translations(qapp, "en")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_HOME", str(tmp_path / "home"))
+    return StudioHome(tmp_path / "home").ensure()
+
+
+def open_window(qtbot, home, factory=fake_factory, settings=None):
+    settings = settings or Settings(home.settings_file)
+    w = build_window(home, settings, player_factory=factory, synchronous_jobs=True)
+    w.prompts = ScriptedPrompts()
+    panels = install_panels(w)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    return w, panels
+
+
+def wait_until(qtbot, predicate, timeout_s=15.0):
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        qtbot.wait(20)
+
+
+def test_panels_are_docked_and_menus_present(qtbot, home):
+    w, panels = open_window(qtbot, home)
+    assert set(w.panels) >= {"library", "meters", "outbox"}
+    assert w.panels["outbox"] in w.tabifiedDockWidgets(w.mixer_dock)
+    assert panels.act_push in w.file_menu.actions()
+    assert panels.act_destinations in panels.publish_menu.actions()
+    assert panels.worker._thread.is_alive()
+    w.close()
+
+
+def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, home, tmp_path):
+    from ui.library_dock import encode_segment_mime
+
+    w, panels = open_window(qtbot, home)
+    w.add_track_defaults()
+    info = w.store.import_file(tone_file(tmp_path / "jingle.wav", 1.5, 660), RATE)
+    seg = panels.library.add(info, title="Nhạc hiệu đầu bản tin")
+    panels.library_dock.refresh()
+    assert panels.library_dock.model.rowCount() == 1  # search shows it
+
+    view = w.timeline_view
+    view.set_zoom(RATE / 100)  # 100 px per second
+    view.horizontalScrollBar().setValue(0)
+    w.editor.snapping = False
+    track = 1  # the music-bed track
+    y = view.track_top(track) + view.track_height / 2
+    pos = QPointF(250, y)  # 2.5 s
+    mime = encode_segment_mime([seg])
+    vp = view.viewport()
+    enter = QDragEnterEvent(
+        pos.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(vp, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(vp, drop)
+    assert drop.isAccepted()
+
+    clips = w.editor.timeline.tracks[track].clips
+    assert len(clips) == 1
+    assert clips[0].source_id == info.source_id
+    assert abs(clips[0].start - int(2.5 * RATE)) <= RATE // 100
+    assert clips[0].length == info.frames
+    assert w.editor.session.history.undo_description.en == "Added segment from the library"
+    usages = panels.library.usages(seg.id)
+    assert len(usages) == 1 and usages[0].action == "added"
+
+    w.act_undo.trigger()
+    assert w.editor.timeline.tracks[track].clips == ()
+    w.close()
+
+
+def test_drop_outside_any_track_changes_nothing(qtbot, home, tmp_path):
+    w, panels = open_window(qtbot, home)
+    w.add_track_defaults()
+    info = w.store.import_file(tone_file(tmp_path / "bed.wav", 1.0, 220), RATE)
+    seg = panels.library.add(info, title="Nhạc nền")
+    before = w.editor.timeline
+    assert not panels.drop_segments(
+        [{"segment_id": seg.id, "source_id": seg.source_id}],
+        10,
+        1,  # the ruler
+    )
+    assert w.editor.timeline is before
+    w.close()
+
+
+def write_unfinished_take(folder, seconds=1.0) -> object:
+    """A take as a crash leaves it: frames on disk, header never finished, journal says
+    "recording"."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = new_take_path(folder)
+    take = TakeFile(path, RATE, 1)
+    t = np.arange(int(seconds * RATE)) / RATE
+    take.write((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[:, None])
+    take.sync()
+    journal_path(path).write_text(json.dumps({"state": "recording", "meta": {}}), "utf-8")
+    os.close(take._fd)  # the process "died": no close(), so the header is still unfinished
+    return path
+
+
+def test_recovery_is_offered_for_an_unfinished_take_and_refusing_keeps_it(qtbot, home):
+    path = write_unfinished_take(home.recordings)
+    w, panels = open_window(qtbot, home)
+    w.add_track_defaults()
+    w.prompts.queue("confirm", False)
+    assert not panels.offer_take_recovery()
+    asked = [a for a in w.prompts.asked if a[0] == "confirm"]
+    assert asked and "1" in asked[0][1]
+    assert path.exists() and find_unfinished_takes(home.recordings) == [path]  # not deleted
+
+    w.prompts.queue("confirm", True)
+    names = {t.name for t in w.editor.timeline.tracks}
+    assert panels.offer_take_recovery()
+    recovered = [t for t in w.editor.timeline.tracks if t.name not in names]
+    assert len(recovered) == 1 and len(recovered[0].clips) == 1
+    assert recovered[0].clips[0].length == RATE
+    assert path.exists() and find_unfinished_takes(home.recordings) == []
+    w.act_undo.trigger()
+    assert len(w.editor.timeline.tracks) == 2
+    w.close()
+
+
+def test_outbox_worker_sends_a_queued_item_while_the_window_is_open(qtbot, home, tmp_path):
+    from studio.outbox import Outbox, Status
+
+    # queued before the window opens: the window's worker picks it up (a restart resumes)
+    box = Outbox.open(home)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    box.add_destination("usb", "folder", str(usb))
+    src = tmp_path / "ban-tin.mp3"
+    src.write_bytes(os.urandom(50_000))
+    first = box.enqueue(src, "usb", {"title": "Bản tin sáng"})
+    box.close()
+
+    w, panels = open_window(qtbot, home)
+    wait_until(qtbot, lambda: panels.outbox.item(first["id"])["status"] in Status.DONE)
+    assert sorted(p.read_bytes() for p in usb.rglob("*.mp3")) == [src.read_bytes()]
+
+    # Push to destination… queues the last export and the worker sends it
+    exported = tmp_path / "export.mp3"
+    exported.write_bytes(os.urandom(30_000))
+    w.last_export = type("R", (), {"path": exported})()
+    row = panels.push()
+    assert row is not None
+    wait_until(qtbot, lambda: panels.outbox.item(row["id"])["status"] in Status.DONE)
+    assert len(list(usb.rglob("*.mp3"))) == 2
+    panels.outbox_view.refresh()
+    assert panels.outbox_view.model.rowCount() == 2
+    w.close()
+
+
+def test_closing_stops_worker_meter_and_player_and_leaks_nothing(qtbot, home):
+    before = {id(x) for x in QApplication.topLevelWidgets()}
+    w, panels = open_window(qtbot, home)
+    assert panels.worker._thread.is_alive() and panels.meter.running
+    w.playback.play()
+    assert w.close()
+    assert not panels.worker._thread.is_alive()
+    assert not panels.meter.running
+    assert w.playback.player is None
+    assert panel_threads() == []
+    leaked = [x for x in leaked_since(before) if not owned_by(x, w)]
+    assert leaked == [], [(type(x).__name__, x.objectName(), x.windowTitle()) for x in leaked]
+
+
+@pytest.mark.audio_device
+def test_meters_move_during_real_playback(qtbot, home, tmp_path):
+    from tests.pulse_device import require_pulse
+
+    require_pulse()
+    from ui.playback import default_player_factory
+
+    settings = Settings(home.settings_file)
+    settings.set("output_device", "pulse")
+    w, panels = open_window(qtbot, home, default_player_factory, settings)
+    path, _ = write_demo(tmp_path / "demo", w.store)
+    assert w.open_path(path, ask=False)
+    w.act_play.trigger()
+    assert w.playback.playing, w.prompts.asked
+    bar = panels.meters.bar
+    wait_until(
+        qtbot,
+        lambda: bar.short_term_lufs is not None and bar.peak_db is not None,
+        timeout_s=10,
+    )
+    assert -60 < bar.momentary_lufs < 0
+    assert -60 < bar.peak_db <= 0.5
+    wait_until(qtbot, lambda: panels.meters.readout.integrated_lufs is not None, 10)
+    first = bar.momentary_lufs
+    qtbot.wait(600)
+    assert bar.momentary_lufs != first or bar.short_term_lufs is not None  # still updating
+    w.playback.pause()
+    assert bar.momentary_lufs is None  # stopped: the bars fall back
+    w.close()
+    assert panel_threads() == []
