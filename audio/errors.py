@@ -44,3 +44,8 @@ def current_language() -> str:
         return _language
     lang = os.environ.get("STUDIO_LANG", "").lower()
     return "en" if lang.startswith("en") else "vi"
+
+
+def localized(en: str, vi: str) -> str:
+    """The sentence in the current language (for messages that are not errors)."""
+    return vi if current_language() == "vi" else en

@@ -19,7 +19,7 @@ import math
 import numpy as np
 from scipy.ndimage import minimum_filter1d
 
-from audio.loudness import TruePeakMeter
+from audio.loudness import TruePeakMeter, single_threaded_blas
 
 
 class TruePeakLimiter:
@@ -111,7 +111,8 @@ class TruePeakLimiter:
         if n == 0:
             return np.zeros((0, self.channels), np.float32)
         # 1. Required gain per frame m = j − centre: both intervals next to frame m count.
-        raw = self._interval_peaks(block)
+        with single_threaded_blas():
+            raw = self._interval_peaks(block)
         prev = np.concatenate([[self._pe_prev], raw[:-1]])
         self._pe_prev = float(raw[-1])
         pe = np.maximum(raw, prev)

@@ -17,6 +17,7 @@ running maximum, which gives the same answer as oversampling everything.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import threading
@@ -41,19 +42,51 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+def _openblas_local_threads():
+    """OpenBLAS's per-thread thread-count setter (OpenBLAS ≥ 0.3.27), or None."""
+    global _blas_setter
+    if _blas_setter is False:
+        libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+        found = None
+        for lib in sorted(libs.glob("*openblas*")) if libs.is_dir() else []:
+            try:
+                fn = ctypes.CDLL(str(lib)).openblas_set_num_threads_local
+            except (OSError, AttributeError):
+                continue
+            fn.restype = ctypes.c_int
+            fn.argtypes = [ctypes.c_int]
+            found = fn
+            break
+        _blas_setter = found
+    return _blas_setter
+
+
+_blas_setter = False  # not looked up yet
+
+
 def _single_threaded_blas() -> None:
-    """Make BLAS calls from this thread single-threaded (OpenBLAS ≥ 0.3.27), best effort.
+    """Make BLAS calls from this thread single-threaded, best effort.
 
     The true-peak multiplies are small; OpenBLAS's own threads spinning beside ours on a
     two-core machine made them up to 8× slower.
     """
-    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-    for lib in sorted(libs.glob("*openblas*")) if libs.is_dir() else []:
-        try:
-            ctypes.CDLL(str(lib)).openblas_set_num_threads_local(1)
-            return
-        except (OSError, AttributeError):
-            continue
+    setter = _openblas_local_threads()
+    if setter is not None:
+        setter(1)
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """BLAS single-threaded in this thread for the duration (restored afterwards)."""
+    setter = _openblas_local_threads()
+    if setter is None:
+        yield
+        return
+    previous = setter(1)
+    try:
+        yield
+    finally:
+        setter(previous)
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -208,6 +241,11 @@ class TruePeakMeter:
         mag = np.abs(x)
         peak = max(self.peaks[c], float(mag[taps - 1 :].max()))
         n = len(x) - (taps - 1)  # outputs: one per new frame (times `factor` phases)
+        if n <= self._ROW:  # tiny blocks (live meters): one bound, one small multiply
+            if float(mag.max()) * self._gain_bound > peak:
+                peak = max(peak, self._peak_of(x, 0, n))
+            self.peaks[c] = peak
+            return
         sub = self._SUB
         nsub = -(-n // sub)
         padded = np.zeros(nsub * sub + sub, np.float32)
@@ -232,8 +270,9 @@ class TruePeakMeter:
         block = np.asarray(block, np.float32)
         if block.ndim == 1:
             block = block[:, None]
-        for c in range(self.channels):
-            self.feed_channel(c, block[:, c])
+        with single_threaded_blas():
+            for c in range(self.channels):
+                self.feed_channel(c, block[:, c])
 
     def true_peak_dbtp(self) -> float | None:
         return _dbfs_or_none(self.peak)
@@ -253,7 +292,8 @@ class LoudnessMeter:
         self.channels = channels
         self._used = measured_channels(channels)
         self._sos = k_weighting_sos(rate)
-        self._zi = [np.zeros((len(self._sos), 2)) for _ in self._used]  # filter state, at rest
+        # Filter state (sections, 2, channels), at rest; one column per measured channel.
+        self._zi = np.zeros((len(self._sos), 2, len(self._used)))
         self._weights = channel_weights(len(self._used))
         self._hop = rate // 10
         self._partial = 0.0  # weighted energy sum of the unfinished hop
@@ -267,7 +307,8 @@ class LoudnessMeter:
     # feeding -----------------------------------------------------------------------------
 
     def _filter_channel(self, i: int, x: np.ndarray) -> np.ndarray:
-        y, self._zi[i] = sosfilt(self._sos, x, zi=self._zi[i])
+        """K-weight and square channel `i` (runs on a pool thread; columns are disjoint)."""
+        y, self._zi[:, :, i] = sosfilt(self._sos, x, zi=self._zi[:, :, i])
         y *= y
         return y
 
@@ -283,8 +324,8 @@ class LoudnessMeter:
             return
         self._frames += n
         self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
-        cols = [np.ascontiguousarray(block[:, c], np.float64) for c in self._used]
-        if n >= _THREADED_MIN_FRAMES and len(cols) > 1:
+        if n >= _THREADED_MIN_FRAMES and len(self._used) > 1:
+            cols = [np.ascontiguousarray(block[:, c], np.float64) for c in self._used]
             pool = _executor()
             futures = [pool.submit(self._filter_channel, i, x) for i, x in enumerate(cols)]
             if self._tp is not None:
@@ -294,8 +335,11 @@ class LoudnessMeter:
             squares = [f.result() for f in futures[: len(cols)]]
             for f in futures[len(cols) :]:
                 f.result()
-        else:
-            squares = [self._filter_channel(i, x) for i, x in enumerate(cols)]
+        else:  # small blocks: one call for all channels costs less than the threads
+            x = block[:, self._used] if len(self._used) != self.channels else block
+            y, self._zi = sosfilt(self._sos, x.astype(np.float64), axis=0, zi=self._zi)
+            y *= y
+            squares = [y[:, i] for i in range(y.shape[1])]
             if self._tp is not None:
                 self._tp.feed(block)
         energy = squares[0] if self._weights[0] == 1.0 else squares[0] * self._weights[0]

@@ -22,7 +22,7 @@ import sounddevice as sd
 from audio.devices import find_device, stream_error
 from audio.errors import StudioError
 from audio.mixer import SourceFrames, render
-from audio.ringbuffer import RingBuffer
+from audio.ringbuffer import RingBuffer, fill_silence
 from audio.timeline import Timeline
 
 _SEGMENTS = 512  # remembered rendered blocks (ring index → timeline frame, peaks)
@@ -146,11 +146,11 @@ class ProgrammeFeed:
         """Fill `out` (frames, 2) from the ring; silence after the end. Called on the audio thread."""
         frames = len(out)
         if not self.active:
-            out.fill(0.0)
+            fill_silence(out)
             return
         n = self.ring.read_into(out)
         if n < frames:
-            out[n:] = 0.0
+            fill_silence(out, n)
             end = self.end_index
             if end is not None and self.ring.read >= end:
                 self.finished = True

@@ -563,10 +563,16 @@ class Recorder:
         self._write_journal("recording")
 
     def _abandon_file(self) -> None:
-        if self._take_file is not None:
-            self._take_file.close()
+        """The device would not open: remove the take we had just created (it holds no
+        audio, so nothing is lost) rather than leave an empty "unfinished" take behind."""
+        tf = self._take_file
+        if tf is not None:
+            tf.close()
             self._take_file = None
             self._take = None
+            if tf.frames == 0:
+                tf.path.unlink(missing_ok=True)
+                journal_path(tf.path).unlink(missing_ok=True)
 
     def _write_journal(self, state: str) -> None:
         take = self._take
@@ -818,6 +824,11 @@ class OverdubResult:
     source_offset: int
     length: int
     round_trip: int
+
+    @property
+    def dropout_timeline_frames(self) -> list[int]:
+        """Where on the timeline each dropout of this pass happened."""
+        return [self.clip_start - self.source_offset + d.take_frame for d in self.take.dropouts]
 
 
 class Overdub:

@@ -112,3 +112,22 @@ class RingBuffer:
         if n > 0:
             self.read += n
         return max(n, 0)
+
+
+_SILENCE = np.zeros(32_768 * 2, np.float32)
+_SILENCE_BYTES = memoryview(_SILENCE).cast("B")
+
+
+def fill_silence(out: np.ndarray, start: int = 0) -> None:
+    """Zero `out[start:]` (an output buffer) without letting go of the GIL when it can.
+
+    Safe on the audio thread.
+    """
+    if out.dtype == np.float32 and out.flags.c_contiguous:
+        dst = memoryview(out).cast("B")
+        first = start * out.itemsize * (out.shape[1] if out.ndim == 2 else 1)
+        n = len(dst) - first
+        if 0 <= n <= len(_SILENCE_BYTES):
+            dst[first:] = _SILENCE_BYTES[:n]
+            return
+    out[start:] = 0

@@ -1,12 +1,14 @@
 """Render a timeline to a finished master file.
 
-Two passes over the one mixer: the first measures the integrated loudness of exactly what will
-be encoded (after the mono fold-down); the second applies the gain to the target, converts the
-rate, holds true peaks under the ceiling with the look-ahead limiter and encodes. Then the
-encoded file is decoded and measured as a player would hear it: MP3 adds its own overshoot, so
-if the decoded true peak breaks the ceiling (or the limiter cost loudness) the second pass is
-run again with the ceiling lowered by the overshoot (and the gain corrected). The broadcast
-check of that decoded file is written beside the export. Memory is bounded by the block size.
+Passes over the one mixer: the first measures the integrated loudness of exactly what will be
+encoded (after the mono fold-down); the last applies the gain to the target, converts the
+rate, holds true peaks under the ceiling with the look-ahead limiter and encodes. When the
+limiter will have work (and so take some loudness away), the chain is first rehearsed without
+the encoder, which costs little next to LAME, and the gain corrected. Then the encoded file is
+decoded and measured as a player would hear it: MP3 adds its own overshoot, so if the decoded
+true peak breaks the ceiling (or the loudness is still off) the encode is run again with the
+ceiling lowered by the overshoot (and the gain corrected). The broadcast check of that decoded
+file is written beside the export. Memory is bounded by the block size.
 """
 
 from __future__ import annotations
@@ -35,8 +37,10 @@ Progress = Callable[[float], None]
 
 
 MAX_ENCODES = 3  # the first encode and up to two corrections
-MAX_COMPENSATION_DB = 3.0  # the most the second pass adds for what the limiter took
-LOUDNESS_CORRECTION_LU = 0.2  # re-encode when the decoded file is further than this off target
+LOUDNESS_CORRECTION_LU = 0.3  # re-encode when the decoded file is further than this off target
+# The most the corrections may add to the straight normalisation gain: material that is nearly
+# all peaks (clicks, a hard-clipped recording) must not drive the gain up without end.
+MAX_COMPENSATION_DB = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +142,30 @@ def export_master(
 
     preset = get_preset(settings.preset, settings.target_lufs, settings.ceiling_dbtp)
     mix = measure_mix(timeline, sources, enc.channels, stage(0.0, 0.25))
-    gain_db = straight_gain_db = normalisation_gain_db(mix, settings)
+    gain_db = normalisation_gain_db(mix, settings)
+    gain_db_limit = gain_db + MAX_COMPENSATION_DB
     ceiling = settings.ceiling_dbtp
-    tried: list[tuple[float, float]] = []  # (gain_db, decoded integrated LUFS) per pass
+    slope = 1.0  # LU gained per dB of gain, once the limiter is at work
+    if settings.target_lufs is not None and mix.integrated_lufs is not None:
+        peak = mix.true_peak_dbtp if mix.true_peak_dbtp is not None else -math.inf
+        if peak + gain_db > ceiling - 1.0:
+            # The limiter will work and take some loudness with it: rehearse the chain without
+            # the encoder (cheap next to LAME) and correct the gain before the real encode.
+            gain_db, slope = _rehearse(
+                timeline,
+                sources,
+                enc,
+                gain_db,
+                ceiling,
+                settings.target_lufs,
+                stage(0.25, 0.2),
+                gain_db_limit,
+            )
+    tried: list[tuple[float, float]] = []  # (gain_db, decoded integrated LUFS) per encode
     try:
         with atomic_path(out_path) as tmp:
             for attempt in range(1, MAX_ENCODES + 1):
-                span = stage(0.25, 0.65) if attempt == 1 else stage(0.9, 0.1)
+                span = stage(0.45, 0.45) if attempt == 1 else stage(0.9, 0.1)
                 written, reduction = _encode_pass(
                     timeline, sources, tmp, enc, gain_db, ceiling, span
                 )
@@ -159,20 +180,19 @@ def export_master(
                 fix_level = abs(off) > LOUDNESS_CORRECTION_LU
                 if overshoot <= 0 and not fix_level:
                     break
+                lowered = 0.0
                 if overshoot > 0:  # the codec's own overshoot: leave it that much room
-                    ceiling -= overshoot + 0.05
-                if fix_level:  # what the limiter took off the loudness
-                    # Under heavy limiting 1 dB of gain buys less than 1 LU: after two passes
-                    # use the slope they show (secant step), within reason.
-                    slope = 1.0
-                    if tried:
-                        g0, i0 = tried[-1]
-                        if gain_db != g0:
-                            slope = min(1.0, max(0.2, (out.integrated_lufs - i0) / (gain_db - g0)))
-                    tried.append((gain_db, out.integrated_lufs))
-                    # Bounded: material that is nearly all peaks (clicks, a hard-clipped
-                    # recording) must not drive the gain up without end.
-                    gain_db = min(gain_db + off / slope, straight_gain_db + MAX_COMPENSATION_DB)
+                    lowered = overshoot + 0.05
+                    ceiling -= lowered
+                if fix_level or lowered:
+                    # What the codec (or the limiter) took off the loudness, and what the lower
+                    # ceiling will take: limiting is scale-free, so lowering the ceiling by d
+                    # costs (1 − slope)·d LU, which (1 − slope)·d / slope dB of gain buys back.
+                    s = min(1.0, max(0.2, slope))
+                    off += (1.0 - s) * lowered
+                    gain_db = _next_gain(
+                        tried, gain_db, out.integrated_lufs, off, slope, gain_db_limit
+                    )
             if enc.format == "mp3" and tags is not None:
                 write_id3(tmp, tags)
     except OSError as exc:
@@ -201,6 +221,98 @@ def export_master(
     )
 
 
+def _next_gain(
+    tried: list[tuple[float, float]],
+    gain_db: float,
+    lufs: float,
+    off: float,
+    slope: float = 1.0,
+    max_gain_db: float = math.inf,
+) -> float:
+    """The gain for the next try. Under heavy limiting 1 dB of gain buys less than 1 LU: after
+    two tries use the slope they show (a secant step), otherwise `slope`, within reason.
+    Records this try in `tried`."""
+    if tried:
+        g0, i0 = tried[-1]
+        if gain_db != g0:
+            slope = (lufs - i0) / (gain_db - g0)
+    tried.append((gain_db, lufs))
+    return min(gain_db + off / min(1.0, max(0.2, slope)), max_gain_db)
+
+
+REHEARSALS = 3
+REHEARSAL_TOLERANCE_LU = 0.1
+
+
+def _rehearse(
+    timeline: Timeline,
+    sources: SourceFrames,
+    enc: EncodingSettings,
+    gain_db: float,
+    ceiling_dbtp: float,
+    target_lufs: float,
+    progress: Progress | None,
+    gain_db_limit: float = math.inf,
+) -> tuple[float, float]:
+    """Render → gain → rate conversion → limiter → meter, no encoder, until the limited
+    programme is within REHEARSAL_TOLERANCE_LU of the target. Returns the gain to encode with
+    and the slope (LU per dB) the tries showed, for corrections after the encode."""
+    tried: list[tuple[float, float]] = []
+    for k in range(REHEARSALS):
+        span = None if progress is None else (lambda f, k=k: progress((k + f) / REHEARSALS))
+        meter = LoudnessMeter(enc.rate, enc.channels, true_peak=False)
+        _limited_blocks(timeline, sources, enc, gain_db, ceiling_dbtp, meter.feed, span)
+        lufs = meter.integrated_lufs()
+        if lufs is None:
+            break
+        off = target_lufs - lufs
+        if abs(off) <= REHEARSAL_TOLERANCE_LU:
+            break
+        gain_db = _next_gain(tried, gain_db, lufs, off, max_gain_db=gain_db_limit)
+    slope = 1.0
+    if len(tried) >= 2 and tried[-1][0] != tried[-2][0]:
+        (g0, i0), (g1, i1) = tried[-2:]
+        slope = min(1.0, max(0.2, (i1 - i0) / (g1 - g0)))
+    return gain_db, slope
+
+
+def _limited_blocks(
+    timeline: Timeline,
+    sources: SourceFrames,
+    enc: EncodingSettings,
+    gain_db: float,
+    ceiling_dbtp: float,
+    sink: Callable[[np.ndarray], None],
+    progress: Progress | None,
+) -> float:
+    """Render → gain → rate conversion → true-peak limiter, each block handed to `sink`.
+
+    Returns the limiter's largest gain reduction in dB. The limiter works at the encoding
+    rate, on exactly what the encoder gets, so resampling adds no overshoot.
+    """
+    gain = np.float32(10 ** (gain_db / 20))
+    resampler = None
+    if enc.rate != timeline.rate:
+        resampler = soxr.ResampleStream(timeline.rate, enc.rate, enc.channels, dtype="float32")
+    limiter = TruePeakLimiter(enc.rate, enc.channels, ceiling_dbtp)
+    total = timeline.length
+    done = 0
+    for block in _master_blocks(timeline, sources, enc.channels):
+        block *= gain
+        done += len(block)
+        if resampler is not None:
+            block = resampler.resample_chunk(block, last=done >= total)
+        block = limiter.process(block)
+        if len(block):
+            sink(block)
+        if progress is not None:
+            progress(done / total)
+    tail = limiter.flush()
+    if len(tail):
+        sink(tail)
+    return limiter.max_reduction_db
+
+
 def _encode_pass(
     timeline: Timeline,
     sources: SourceFrames,
@@ -212,33 +324,18 @@ def _encode_pass(
 ) -> tuple[int, float]:
     """Render → gain → rate conversion → true-peak limiter → encoder, into `path`.
 
-    Returns (frames written, the limiter's largest gain reduction in dB). The limiter works at
-    the encoding rate, on exactly what the encoder gets, so resampling adds no overshoot.
+    Returns (frames written, the limiter's largest gain reduction in dB).
     """
-    gain = np.float32(10 ** (gain_db / 20))
-    resampler = None
-    if enc.rate != timeline.rate:
-        resampler = soxr.ResampleStream(timeline.rate, enc.rate, enc.channels, dtype="float32")
-    limiter = TruePeakLimiter(enc.rate, enc.channels, ceiling_dbtp)
-    total = timeline.length
-    written = done = 0
+    written = 0
     encoder = open_encoder(path, enc)
+
+    def write(block: np.ndarray) -> None:
+        nonlocal written
+        encoder.write(block)
+        written += len(block)
+
     try:
-        for block in _master_blocks(timeline, sources, enc.channels):
-            block *= gain
-            done += len(block)
-            if resampler is not None:
-                block = resampler.resample_chunk(block, last=done >= total)
-            block = limiter.process(block)
-            if len(block):
-                encoder.write(block)
-                written += len(block)
-            if progress is not None:
-                progress(done / total)
-        tail = limiter.flush()
-        if len(tail):
-            encoder.write(tail)
-            written += len(tail)
+        reduction = _limited_blocks(timeline, sources, enc, gain_db, ceiling_dbtp, write, progress)
     finally:
         encoder.close()
-    return written, limiter.max_reduction_db
+    return written, reduction

@@ -9,22 +9,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from audio.errors import Cancelled, StudioError, current_language
+from audio.errors import Cancelled, StudioError
+from audio.errors import localized as _t
 from audio.media import MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
-from export.encoders import EncodingSettings, Tags
-from export.master import MasterSettings, export_master
-from studio import cli_library, cli_loudness, cli_publish, cli_record, export_cli
+from studio import cli_export, cli_library, cli_loudness, cli_publish, cli_record
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _store(home: StudioHome) -> MediaStore:
@@ -62,67 +56,9 @@ def cmd_add(args: argparse.Namespace, home: StudioHome) -> int:
     return 0
 
 
-def _progress_printer() -> Callable[[float], None] | None:
-    if not sys.stderr.isatty():
-        return None
-    last = [-1]
-
-    def show(fraction: float) -> None:
-        pct = int(fraction * 100)
-        if pct != last[0]:
-            last[0] = pct
-            print(f"\r{pct:3d}%", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
-def cmd_render(args: argparse.Namespace, home: StudioHome) -> int:
-    programme = load_programme(args.programme)
-    out = Path(args.output)
-    fmt = args.format or (out.suffix.lower().lstrip(".") or "mp3")
-    encoding = EncodingSettings(
-        format=fmt,
-        rate=args.rate,
-        channels=2 if args.stereo else 1,
-        bitrate_kbps=args.bitrate,
-    )
-    settings = MasterSettings(
-        encoding=encoding,
-        target_lufs=None if args.no_normalise else args.target_lufs,
-        ceiling_dbtp=args.ceiling_dbtp,
-    )
-    store = _store(home)
-    rate = programme.timeline.rate
-    tags = Tags(
-        title=args.title or programme.title,
-        station=programme.meta("station"),
-        category=programme.meta("category"),
-        author=programme.meta("author"),
-        date=programme.meta("date"),
-    )
-    result = export_master(
-        programme.timeline,
-        lambda sid: store.frames(sid, rate),
-        out,
-        settings,
-        tags,
-        _progress_printer(),
-    )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(
-        _t(
-            f"Wrote {result.path} ({result.frames / result.rate:.2f} s, gain {result.gain_db:+.1f} dB)",
-            f"Đã ghi {result.path} ({result.frames / result.rate:.2f} giây, "
-            f"khuếch đại {result.gain_db:+.1f} dB)",
-        )
-    )
-    return 0
-
-
 # Sub-command modules: each has `register(subparsers)` that adds its parsers with
 # `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = [cli_loudness, cli_library, export_cli, cli_record, cli_publish]
+EXTENSIONS: list = [cli_loudness, cli_library, cli_export, cli_record, cli_publish]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,21 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", type=float, help=_t("start in seconds", "bắt đầu tại giây"))
     p.add_argument("--gain-db", type=float, default=0.0)
     p.add_argument("--role", choices=[r.value for r in TrackRole])
-
-    p = sub.add_parser("render", help=_t("export a programme", "xuất chương trình"))
-    p.set_defaults(handler=cmd_render)
-    p.add_argument("programme")
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--format", choices=["mp3", "wav", "flac"])
-    p.add_argument("--target-lufs", type=float, default=-16.0)
-    p.add_argument("--ceiling-dbtp", type=float, default=-1.0)
-    p.add_argument("--no-normalise", action="store_true")
-    p.add_argument("--bitrate", type=int, default=64, help="kbps (MP3)")
-    p.add_argument("--rate", type=int, default=44_100, choices=[44_100, 48_000])
-    ch = p.add_mutually_exclusive_group()
-    ch.add_argument("--mono", action="store_true", help=_t("(default)", "(mặc định)"))
-    ch.add_argument("--stereo", action="store_true")
-    p.add_argument("--title")
 
     for module in EXTENSIONS:
         module.register(sub)

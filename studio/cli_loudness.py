@@ -13,14 +13,11 @@ import os
 from pathlib import Path
 
 from audio.errors import StudioError, current_language
+from audio.errors import localized as _t
 from audio.loudness import LoudnessMeter
 from audio.media import Decoder
 from export.check import check_file, write_report
 from export.presets import DEFAULT_PRESET, PRESETS, get_preset
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _finite(d: dict) -> dict:

@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from audio.errors import StudioError, current_language
+from audio.errors import localized as _t
 from export.destinations import KINDS, PRIORITIES, make_destination
 from studio.paths import StudioHome
 
@@ -36,10 +37,6 @@ def _worker(outbox: Outbox):
     from studio.outbox import OutboxWorker
 
     return OutboxWorker(outbox)
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _parse_options(pairs: list[str] | None) -> dict[str, Any]:

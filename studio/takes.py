@@ -10,6 +10,9 @@ media store holds the canonical copy that playback reads.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
+
+import soundfile as sf
 
 from audio.media import MediaInfo, MediaStore
 from audio.recording import (
@@ -122,6 +125,59 @@ def add_overdub_take(
         auto_level=True,
     )
     return place_take(timeline, track_index, clip), info
+
+
+def armed_inputs(timeline: Timeline) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
+    """The device channels to record for the armed tracks, and for each armed track the
+    columns of the take that feed it (a track with no channels set takes input 1)."""
+    wanted = {i: (t.input_channels or (0,)) for i, t in enumerate(timeline.tracks) if t.armed}
+    channels = tuple(sorted({c for chans in wanted.values() for c in chans}))
+    columns = {i: tuple(channels.index(c) for c in chans) for i, chans in wanted.items()}
+    return channels, columns
+
+
+def _take_for_columns(path: Path, columns: tuple[int, ...], suffix: str) -> Path:
+    """A new take file beside `path` holding only `columns` (streamed; never overwrites)."""
+    out = path.with_name(f"{path.stem}-{suffix}.wav")
+    n = 1
+    while out.exists():
+        n += 1
+        out = path.with_name(f"{path.stem}-{suffix}-{n}.wav")
+    with (
+        sf.SoundFile(path) as src,
+        sf.SoundFile(out, "x", src.samplerate, len(columns), subtype="FLOAT", format="WAV") as dst,
+    ):
+        for block in src.blocks(65_536, dtype="float32", always_2d=True):
+            dst.write(block[:, list(columns)])
+    return out
+
+
+def add_overdub_takes(
+    timeline: Timeline, store: MediaStore, result: OverdubResult
+) -> tuple[Timeline, dict[int, MediaInfo]]:
+    """Place one overdub pass on every armed track, each fed by its own input channels
+    (`armed_inputs` chose what was recorded). The recorded file stays as it is; a track that
+    needs only some of its channels gets a new file with just those."""
+    channels, columns = armed_inputs(timeline)
+    infos: dict[int, MediaInfo] = {}
+    for track_index, cols in columns.items():
+        if cols == tuple(range(result.take.channels)):
+            path = result.take.path
+        else:
+            name = "".join(ch if ch.isalnum() else "_" for ch in timeline.tracks[track_index].name)
+            path = _take_for_columns(result.take.path, cols, name or f"track{track_index}")
+        info = store.import_file(path, timeline.rate)
+        length = min(result.length, info.frames - result.source_offset)
+        clip = Clip(
+            source_id=info.source_id,
+            start=result.clip_start,
+            length=length,
+            source_offset=result.source_offset,
+            name=path.stem,
+        )
+        timeline = place_take(timeline, track_index, clip)
+        infos[track_index] = info
+    return timeline, infos
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,13 +37,19 @@ class InputCapture:
         import sounddevice as sd
 
         self.blocks: list[np.ndarray] = []
+        self.overflows = 0
+
+        def callback(indata, frames, t, status):
+            self.overflows += bool(status.input_overflow)
+            self.blocks.append(indata.copy())
+
         self.stream = sd.InputStream(
             device=device,
             samplerate=rate,
             channels=channels,
             dtype="float32",
             latency=0.1,
-            callback=lambda indata, frames, t, status: self.blocks.append(indata.copy()),
+            callback=callback,
         )
 
     def __enter__(self) -> InputCapture:

@@ -202,3 +202,37 @@ def test_a_bed_clip_starting_inside_speech_starts_ducked():
     assert -12.0 < _value(clip, 12 * RATE + RATE // 2) < 0.0
     assert env[-1].gain_db == 0.0 and env[-1].frame == clip.length
     assert duck_envelope(clip, [(40 * RATE, 41 * RATE)], RATE) == ()
+
+
+# --- speech leveler ---------------------------------------------------------------------------
+
+
+def test_leveler_evens_out_a_drifting_reading_and_freezes_in_pauses(store, tmp_path):
+    from studio.leveler import level_envelope
+
+    rng = np.random.default_rng(3)
+    first = speech(15.0, seed=61)
+    pause = (rng.standard_normal((4 * RATE, 1)) * 10 ** (-60 / 20)).astype(np.float32)
+    second = speech(15.0, seed=62) * np.float32(10 ** (-9 / 20))  # the reader turned away
+    x = np.concatenate([first, pause, second])
+    info = _import(store, tmp_path, "drift.wav", x)
+    analysis = source_loudness(store, info.source_id, RATE)
+    clip = Clip(info.source_id, 0, len(x))
+    env = level_envelope(analysis, clip)
+    assert env and env[0].frame == 0 and env[-1].frame == clip.length
+    assert all(abs(p.gain_db) <= 6.0 for p in env)
+    levelled = clip.with_changes(envelope=env)
+    sources = {info.source_id: store.frames(info.source_id, RATE)}.__getitem__
+
+    def lufs(c, a_s, b_s):
+        tl = Timeline(RATE, (Track("v", (c,), TrackRole.VOICE),))
+        return measure(render(tl, sources, int(a_s * RATE), int((b_s - a_s) * RATE)), RATE)
+
+    gap_before = lufs(clip, 0, 15).integrated_lufs - lufs(clip, 19, 34).integrated_lufs
+    gap_after = lufs(levelled, 0, 15).integrated_lufs - lufs(levelled, 19, 34).integrated_lufs
+    assert gap_before > 7.0
+    assert abs(gap_after) <= 3.0, (gap_before, gap_after)
+    # In the pause the gain does not ride up: it stays where the speech before left it.
+    in_pause = [_value(levelled, int(s * RATE)) for s in np.arange(15.5, 18.5, 0.25)]
+    assert max(in_pause) - min(in_pause) <= 0.25
+    assert max(in_pause) <= _value(levelled, int(14.5 * RATE)) + 0.25

@@ -271,6 +271,9 @@ def test_search_filters(stocked):
     assert flags["Hướng dẫn phòng chống bão"] == (False, True)
     assert flags["Nhạc hiệu đầu giờ"] == (False, False)
     assert stocked.count("thong bao") == 1
+    assert stocked.count("thong bao", kinds=("jingle",)) == 0
+    assert stocked.count("t", kinds=("announcement",)) == 2
+    assert stocked.count(kinds=("announcement",)) == 2 and stocked.count() == 5
 
 
 def test_not_used_in_last_n_days(stocked):
@@ -337,12 +340,20 @@ def test_pages_and_dense_words_give_the_same_answer(stocked, monkeypatch, sort):
     stocked.record_usage(ids["Nhạc hiệu đầu giờ"], "P1")
     for query in ("", "t", "thong bao"):
         whole = [s.id for s in stocked.search(query, sort=sort)]
-        paged = []
-        for offset in range(0, 6, 2):
-            paged += [s.id for s in stocked.search(query, sort=sort, limit=2, offset=offset)]
-        assert paged == whole
+
+        def paged(query=query):
+            ids = []
+            for offset in range(0, 6, 2):
+                ids += [s.id for s in stocked.search(query, sort=sort, limit=2, offset=offset)]
+            return ids
+
+        assert paged() == whole
+        # As if the words were common: the ordered walk (pages of 2) and the index path.
         monkeypatch.setattr(search, "_SPARSE_CAP", 1)
         assert [s.id for s in stocked.search(query, sort=sort)] == whole
+        assert paged() == whole
+        monkeypatch.setattr(search, "_WALK_BUDGET", 0)
+        assert paged() == whole
         monkeypatch.undo()
 
 

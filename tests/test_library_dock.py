@@ -58,9 +58,17 @@ def stocked(library, tmp_path):
     return library
 
 
+class ImmediatePool:
+    """Runs a job at once on the calling thread, so a search has answered when refresh()
+    returns (the real single-thread search pool is tested on its own)."""
+
+    def start(self, job) -> None:
+        job.run()
+
+
 @pytest.fixture
 def dock(qtbot, stocked):
-    widget = LibraryDock(stocked)
+    widget = LibraryDock(stocked, search_pool=ImmediatePool())
     qtbot.addWidget(widget)
     widget.show()
     yield widget
@@ -73,13 +81,23 @@ def shown(dock) -> list[str]:
     return [dock.model.segment(r).title for r in range(dock.model.rowCount())]
 
 
-def test_instant_search_as_the_user_types(qtbot, dock):
-    assert len(shown(dock)) == 4
+def test_instant_search_as_the_user_types_in_the_background(qtbot, stocked):
+    dock = LibraryDock(stocked)  # its own search thread
+    qtbot.addWidget(dock)
+    qtbot.waitUntil(lambda: len(shown(dock)) == 4, timeout=5000)
     qtbot.keyClicks(dock.search_box, "ban tin")
     qtbot.waitUntil(lambda: shown(dock) == ["Bản tin sáng"], timeout=2000)
     dock.search_box.setText("THONG BAO")
     qtbot.waitUntil(lambda: len(shown(dock)) == 2, timeout=2000)
     assert "2" in dock.status.text()
+
+
+def test_a_full_page_says_so(qtbot, dock, monkeypatch):
+    import ui.library_dock
+
+    monkeypatch.setattr(ui.library_dock, "PAGE_ROWS", 3)
+    dock.refresh()
+    assert len(shown(dock)) == 3 and "first 3" in dock.status.text()
 
 
 def test_filters_and_flags(dock):
@@ -230,7 +248,11 @@ def test_delete_asks_when_in_use(dock, stocked, monkeypatch):
 
 def test_preview_hands_frames_to_the_player(qtbot, stocked):
     played = []
-    dock = LibraryDock(stocked, preview=lambda frames, rate: played.append((frames.shape, rate)))
+    dock = LibraryDock(
+        stocked,
+        preview=lambda frames, rate: played.append((frames.shape, rate)),
+        search_pool=ImmediatePool(),
+    )
     qtbot.addWidget(dock)
     dock.table.selectRow(0)
     with qtbot.waitSignal(dock.previewRequested):
@@ -249,10 +271,28 @@ def test_vietnamese_translation(qtbot, stocked):
     translator = load_translator(app, "vi")
     assert translator is not None
     try:
-        dock = LibraryDock(stocked)
+        dock = LibraryDock(stocked, search_pool=ImmediatePool())
         qtbot.addWidget(dock)
         assert dock.search_box.placeholderText().startswith("Tìm theo tiêu đề")
         assert dock.model.headerData(2, Qt.Orientation.Horizontal) == "Lĩnh vực"
         assert dock.kind_filter.itemText(1) == "Nhạc hiệu"
     finally:
         app.removeTranslator(translator)
+
+
+def test_search_errors_are_shown_and_stale_answers_dropped(dock, stocked, monkeypatch):
+    from studio.library import LibraryError
+
+    def lost(*_a, **_k):
+        raise LibraryError("Lost the connection to the library database server.", "Mất kết nối.")
+
+    before = shown(dock)
+    monkeypatch.setattr(stocked, "search", lost)
+    dock.refresh()
+    assert "Lost the connection" in dock.status.text()
+    assert shown(dock) == before  # the last good answer stays on screen
+    monkeypatch.undo()
+    dock._search_done((dock._generation - 1, []))  # an older search answering late
+    assert shown(dock) == before
+    dock.refresh()
+    assert len(shown(dock)) == 4

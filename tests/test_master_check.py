@@ -76,6 +76,20 @@ def test_export_normalises_and_holds_the_ceiling_on_the_decoded_mp3(
     assert saved["measurement"]["true_peak_dbtp"] == pytest.approx(tp, abs=1e-3)
 
 
+def test_rehearsal_corrects_what_the_limiter_takes_so_one_encode_does(programme, tmp_path):
+    """Into WAV (no codec loss) the limited programme lands on target at the first encode:
+    the rehearsal without the encoder found the gain that the limiter's loss needs."""
+    timeline, sources = programme
+    settings = MasterSettings(EncodingSettings(format="wav", rate=48_000, channels=2))
+    result = export_master(timeline, sources, tmp_path / "x.wav", settings)
+    assert result.encodes == 1
+    assert result.limiter_reduction_db > 1.0
+    plain_gain = -16.0 - result.mix.integrated_lufs
+    assert result.gain_db > plain_gain + 0.2  # more than the plain gain, to make up the loss
+    assert abs(result.output.integrated_lufs - -16.0) <= 0.15
+    assert result.output.true_peak_dbtp <= -1.0
+
+
 def test_export_reencodes_when_the_codec_overshoots(programme, tmp_path, monkeypatch):
     """If the decoded file breaks the ceiling, the next pass lowers the limiter's ceiling by
     the overshoot. The codec is made to overshoot by +0.5 dB here so the path always runs."""
@@ -189,3 +203,12 @@ def test_presets():
         get_preset("custom")
     with pytest.raises(StudioError):
         get_preset("ebu-r128", ceiling_dbtp=3.0)
+
+
+def test_export_without_normalisation_still_holds_the_ceiling(programme, tmp_path):
+    timeline, sources = programme
+    settings = MasterSettings(EncodingSettings(format="flac"), target_lufs=None)
+    result = export_master(timeline, sources, tmp_path / "x.flac", settings)
+    assert result.gain_db == 0.0
+    assert result.mix.true_peak_dbtp > 0.0  # the raw mix is over the ceiling …
+    assert result.output.true_peak_dbtp <= -1.0  # … and the export is not

@@ -185,7 +185,8 @@ def test_sigkill_mid_take_then_a_new_process_recovers_it(tmp_path):
     data, rate = sf.read(out, dtype="float32")
     assert rate == RATE and len(data) == frames
     lag, corr = find_lag(data, sig[:RATE, 0])
-    assert corr > 0.999
+    assert corr > 0.999, f"player underflows {player.underflows}"
+
     held = len(data) - lag  # how much of the played signal the recovered take holds
     assert held >= heard_at_kill - int(1.5 * RATE), (held, heard_at_kill)
     assert np.array_equal(data[lag:], sig[:held, 0])  # sample-exact

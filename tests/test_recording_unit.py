@@ -28,7 +28,9 @@ from audio.recording import (
 from audio.timeline import Clip, Timeline, Track
 from studio.paths import StudioHome
 from studio.takes import (
+    add_overdub_takes,
     alternative_takes,
+    armed_inputs,
     place_take,
     recover_unfinished_takes,
     select_take,
@@ -289,3 +291,43 @@ def test_ring_and_capture_survive_two_threads_at_real_block_cadence(tmp_path):
     rec.close()
     back, _ = sf.read(tmp_path / "t.wav", dtype="float32")
     assert take.dropouts == [] and np.array_equal(back, data[:, 0])
+
+
+def test_two_armed_tracks_each_get_their_own_input_channel(tmp_path):
+    from audio.recording import OverdubResult, Take
+
+    tl = Timeline(
+        rate=RATE,
+        tracks=(
+            Track("Bed"),
+            Track("Host", armed=True, input_channels=(0,)),
+            Track("Guest", armed=True, input_channels=(1,)),
+        ),
+    )
+    channels, columns = armed_inputs(tl)
+    assert channels == (0, 1) and columns == {1: (0,), 2: (1,)}
+    data = _stereo(RATE)
+    path = tmp_path / "take-1.wav"
+    sf.write(path, data, RATE, subtype="FLOAT")
+    from audio.recording import Dropout
+
+    take = Take(path, RATE, 2, frames=RATE, dropouts=[Dropout(4900, 0, "device")])
+    result = OverdubResult(take, RATE, 100, RATE - 100, 100)
+    assert result.dropout_timeline_frames == [RATE + 4800]  # take frame 100 sits at RATE
+    store = MediaStore(tmp_path / "media")
+    tl2, infos = add_overdub_takes(tl, store, result)
+    for track_index, col in ((1, 0), (2, 1)):
+        clip = tl2.tracks[track_index].clips[0]
+        assert (clip.start, clip.source_offset, clip.length) == (RATE, 100, RATE - 100)
+        frames = np.asarray(store.frames(infos[track_index].source_id, RATE))
+        assert frames.shape == (RATE, 1) and np.array_equal(frames[:, 0], data[:, col])
+    assert path.exists()  # the recorded file is kept as it is
+
+
+def test_a_device_that_will_not_open_leaves_no_empty_take(tmp_path):
+    ghost = Device(9999, "Unplugged mixer", "Test", 2, 0, 48_000.0)
+    rec = Recorder(InputChoice(ghost, RATE, (0,)))
+    with pytest.raises(StudioError) as info:
+        rec.open(take_path=tmp_path / "t.wav")
+    assert "Unplugged mixer" in info.value.en and "Unplugged mixer" in info.value.vi
+    assert list(tmp_path.iterdir()) == []

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from audio.ringbuffer import RingBuffer
+from audio.ringbuffer import RingBuffer, fill_silence
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,13 @@ def test_two_threads_move_every_frame_in_order():
     for t in threads:
         t.join(30)
     assert np.array_equal(received, ramp)
+
+
+@pytest.mark.parametrize("start", [0, 1, 700, 1024])
+def test_fill_silence_zeroes_the_tail_only(start):
+    out = np.ones((1024, 2), np.float32)
+    fill_silence(out, start)
+    assert out[:start].all() and not out[start:].any()
+    big = np.ones((70_000, 2), np.float32)  # larger than the preallocated silence
+    fill_silence(big, 5)
+    assert big[:5].all() and not big[5:].any()

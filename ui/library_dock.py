@@ -401,10 +401,14 @@ class LibraryDock(QDockWidget):
 
     `preview` is called with (frames, rate) of the selected segment on the GUI thread; the
     window connects it to its playback engine. `previewRequested(segment_id)` is emitted too.
+    Searches run one at a time on `search_pool` (its own single thread by default), so a slow
+    or unreachable database server never freezes the window; only the newest answer is shown.
+    Imports run on `pool`.
     """
 
     previewRequested = Signal(int)  # noqa: N815 - Qt signal naming
     importFinished = Signal(object)  # noqa: N815 - the ImportReport
+    searchFinished = Signal(int)  # noqa: N815 - rows shown
 
     def __init__(
         self,
@@ -413,12 +417,18 @@ class LibraryDock(QDockWidget):
         *,
         preview: Callable[[np.ndarray, int], None] | None = None,
         pool: QThreadPool | None = None,
+        search_pool: QThreadPool | None = None,
     ):
         super().__init__(QCoreApplication.translate("LibraryDock", "Library"), parent)
         self.setObjectName("LibraryDock")
         self.library = library
         self.preview = preview
         self.pool = pool or QThreadPool.globalInstance()
+        if search_pool is None:
+            search_pool = QThreadPool(self)
+            search_pool.setMaxThreadCount(1)
+        self.search_pool = search_pool
+        self._generation = 0  # of the newest search; older answers are dropped
         self.job: Job | None = None
         self._sort = ("title", False)
         self.last_report: ImportReport | None = None
@@ -553,26 +563,46 @@ class LibraryDock(QDockWidget):
         )
 
     def refresh(self) -> None:
-        """Run the search now (typing runs it after a short pause)."""
+        """Search now, in the background (typing searches after a short pause)."""
         self._search_timer.stop()
         q = self.query()
-        try:
-            rows = self.library.search(q)
-            total = len(rows) if len(rows) < PAGE_ROWS else self.library.count(q)
-        except StudioError as exc:
-            self._show_error(exc.message())
+        self._generation += 1
+        generation = self._generation
+        library = self.library
+
+        def work(_progress):
+            try:
+                return generation, library.search(q)
+            except StudioError as exc:
+                return generation, exc
+
+        job = Job(work)
+        job.signals.finished.connect(self._search_done)
+        self.search_pool.start(job)
+
+    def _search_done(self, answer: tuple) -> None:
+        generation, rows = answer
+        if generation != self._generation:
+            return  # the user typed on: a newer search is coming
+        if isinstance(rows, StudioError):
+            self._show_error(rows.message())
             return
         self.model.set_rows(rows)
-        if total > len(rows):
+        # No exact count for a full page: counting every match of a common word with filters
+        # would cost more than the search itself, on every keystroke.
+        if len(rows) >= PAGE_ROWS:
             self.status.setText(
-                QCoreApplication.translate("LibraryDock", "Showing %1 of %2 segments.")
-                .replace("%1", str(len(rows)))
-                .replace("%2", str(total))
+                QCoreApplication.translate(
+                    "LibraryDock", "Showing the first %1 matches; type more to narrow them."
+                ).replace("%1", str(len(rows)))
             )
         else:
             self.status.setText(
-                QCoreApplication.translate("LibraryDock", "%1 segments.").replace("%1", str(total))
+                QCoreApplication.translate("LibraryDock", "%1 segments.").replace(
+                    "%1", str(len(rows))
+                )
             )
+        self.searchFinished.emit(len(rows))
 
     def reload_categories(self) -> None:
         current = self.category_filter.currentData()

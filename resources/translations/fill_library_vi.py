@@ -47,7 +47,9 @@ VI = {
     "Delete": "Xoá",
     "Import…": "Nhập…",
     "Cancel": "Huỷ",
-    "Showing %1 of %2 segments.": "Hiển thị %1 trong %2 đoạn.",
+    "Showing the first %1 matches; type more to narrow them.": (
+        "Hiển thị %1 kết quả đầu tiên; gõ thêm để thu hẹp."
+    ),
     "%1 segments.": "%1 đoạn.",
     "All categories": "Mọi lĩnh vực",
     "Delete a segment in use?": "Xoá đoạn đang được dùng?",

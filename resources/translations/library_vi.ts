@@ -122,132 +122,132 @@
         <translation>Hiệu lực từ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="417" />
+        <location filename="../../ui/library_dock.py" line="422" />
         <source>Library</source>
         <translation>Thư viện</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="433" />
+        <location filename="../../ui/library_dock.py" line="443" />
         <source>Search title, tags, notes, author…</source>
         <translation>Tìm theo tiêu đề, từ khoá, ghi chú, tác giả…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="439" />
+        <location filename="../../ui/library_dock.py" line="449" />
         <source>All kinds</source>
         <translation>Mọi loại</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="443" />
+        <location filename="../../ui/library_dock.py" line="453" />
         <source>Valid today</source>
         <translation>Còn hiệu lực hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="444" />
+        <location filename="../../ui/library_dock.py" line="454" />
         <source>Hide expired</source>
         <translation>Ẩn mục hết hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="448" />
+        <location filename="../../ui/library_dock.py" line="458" />
         <source>Last used: any time</source>
         <translation>Dùng lần cuối: bất kỳ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="450" />
+        <location filename="../../ui/library_dock.py" line="460" />
         <source>Not used for </source>
         <translation>Chưa dùng trong </translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="451" />
+        <location filename="../../ui/library_dock.py" line="461" />
         <source> days</source>
         <translation> ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="460" />
+        <location filename="../../ui/library_dock.py" line="470" />
         <source>Recorded from</source>
         <translation>Thu từ ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="462" />
+        <location filename="../../ui/library_dock.py" line="472" />
         <source>to</source>
         <translation>đến</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="484" />
+        <location filename="../../ui/library_dock.py" line="494" />
         <source>Preview</source>
         <translation>Nghe thử</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="485" />
+        <location filename="../../ui/library_dock.py" line="495" />
         <source>Details…</source>
         <translation>Chi tiết…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="486" />
+        <location filename="../../ui/library_dock.py" line="496" />
         <source>Delete</source>
         <translation>Xoá</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="487" />
+        <location filename="../../ui/library_dock.py" line="497" />
         <source>Import…</source>
         <translation>Nhập…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="497" />
+        <location filename="../../ui/library_dock.py" line="507" />
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="568" />
-        <source>Showing %1 of %2 segments.</source>
-        <translation>Hiển thị %1 trong %2 đoạn.</translation>
+        <location filename="../../ui/library_dock.py" line="595" />
+        <source>Showing the first %1 matches; type more to narrow them.</source>
+        <translation>Hiển thị %1 kết quả đầu tiên; gõ thêm để thu hẹp.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="574" />
+        <location filename="../../ui/library_dock.py" line="601" />
         <source>%1 segments.</source>
         <translation>%1 đoạn.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="582" />
+        <location filename="../../ui/library_dock.py" line="612" />
         <source>All categories</source>
         <translation>Mọi lĩnh vực</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="644" />
+        <location filename="../../ui/library_dock.py" line="674" />
         <source>Delete a segment in use?</source>
         <translation>Xoá đoạn đang được dùng?</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="669" />
+        <location filename="../../ui/library_dock.py" line="699" />
         <source>Import audio files</source>
         <translation>Nhập tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="671" />
+        <location filename="../../ui/library_dock.py" line="701" />
         <source>Audio files</source>
         <translation>Tệp âm thanh</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="681" />
+        <location filename="../../ui/library_dock.py" line="711" />
         <source>An import is already running.</source>
         <translation>Đang có một lượt nhập chạy.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="694" />
+        <location filename="../../ui/library_dock.py" line="724" />
         <source>Importing…</source>
         <translation>Đang nhập…</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="716" />
+        <location filename="../../ui/library_dock.py" line="746" />
         <source>Added %1, already there %2, failed %3.</source>
         <translation>Đã thêm %1, đã có %2, lỗi %3.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="722" />
+        <location filename="../../ui/library_dock.py" line="752" />
         <source>Import cancelled.</source>
         <translation>Đã huỷ nhập.</translation>
     </message>
     <message>
-        <location filename="../../ui/library_dock.py" line="733" />
+        <location filename="../../ui/library_dock.py" line="763" />
         <source>Import failed: %1</source>
         <translation>Nhập không thành công: %1</translation>
     </message>

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, asc, column, desc, func, or_, select, table, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from studio.library.models import Segment
 
@@ -81,34 +81,37 @@ _FTS = table("segment_fts", column("rowid"))
 # words are common, and walking the sort column's index (testing each id against the matches,
 # without reading rows) reaches a page sooner than reading every match.
 _SPARSE_CAP = 2000
+# Common words are first tried by reading at most this many rows per wanted row in sort order
+# and testing the folded text: when matches are spread out that finds a page at once.
+_WALK_BUDGET = 10
 
 
-def filter_conditions(q: SearchQuery, now: dt.datetime) -> list:
-    """The WHERE conditions of everything but the text."""
+def filter_conditions(q: SearchQuery, now: dt.datetime, e=Segment) -> list:
+    """The WHERE conditions of everything but the text (on `e`: the table or an alias)."""
     today = q.today or now.date()
     conditions = []
     if q.kinds:
-        conditions.append(Segment.kind.in_(q.kinds))
+        conditions.append(e.kind.in_(q.kinds))
     if q.category:
-        conditions.append(Segment.category == q.category)
+        conditions.append(e.category == q.category)
     if q.recorded_from:
-        conditions.append(Segment.recorded_on >= q.recorded_from)
+        conditions.append(e.recorded_on >= q.recorded_from)
     if q.recorded_to:
-        conditions.append(Segment.recorded_on <= q.recorded_to)
+        conditions.append(e.recorded_on <= q.recorded_to)
     if q.valid_today:
-        conditions.append(or_(Segment.valid_from.is_(None), Segment.valid_from <= today))
-        conditions.append(or_(Segment.valid_until.is_(None), Segment.valid_until >= today))
+        conditions.append(or_(e.valid_from.is_(None), e.valid_from <= today))
+        conditions.append(or_(e.valid_until.is_(None), e.valid_until >= today))
     elif q.hide_expired:
-        conditions.append(or_(Segment.valid_until.is_(None), Segment.valid_until >= today))
+        conditions.append(or_(e.valid_until.is_(None), e.valid_until >= today))
     if q.unused_days is not None:
         since = now - dt.timedelta(days=q.unused_days)
-        conditions.append(or_(Segment.last_used_at.is_(None), Segment.last_used_at < since))
+        conditions.append(or_(e.last_used_at.is_(None), e.last_used_at < since))
     return conditions
 
 
-def like_conditions(words: list[str]) -> list:
+def like_conditions(words: list[str], e=Segment) -> list:
     """Word-prefix matching on the folded column: works on any database."""
-    return [Segment.search_text.like(f"% {w}%") for w in words]
+    return [e.search_text.like(f"% {w}%") for w in words]
 
 
 def fts_match(words: list[str]) -> str:
@@ -139,14 +142,72 @@ def search_ids(session: Session, q: SearchQuery, dialect: str, now: dt.datetime)
         if len(ids) < _SPARSE_CAP:
             conditions.append(Segment.id.in_(ids))
         else:
+            page = _walk_in_order(session, q, now, words, sort_col)
+            if page is not None:
+                return page
             # "id + 0" keeps SQLite from looking the matches up by id (and then sorting them
             # all): it walks the sort column's index instead, which holds the ids.
             conditions.append((Segment.id + 0).in_(_fts_rowids(words)))
     elif words and dialect == "postgresql":
+        # No cheap count of matches here: a short walk in sort order settles common words;
+        # rarer ones go to the GIN index (the planner's guess for several words is poor).
+        page = _walk_in_order(session, q, now, words, sort_col)
+        if page is not None:
+            return page
         conditions.append(pg_match(words))
     elif words:
         conditions += like_conditions(words)
     return _page_ids(session, conditions, sort_col, q)
+
+
+def _walk_in_order(
+    session: Session, q: SearchQuery, now: dt.datetime, words: list[str], sort_col
+) -> list[int] | None:
+    """A full page from the first rows in sort order, or None when they hold too few matches.
+
+    Correct because the rows are read in the page's own order from the start: the first
+    matches among them are the first matches of all. Only rows with a value in the sort
+    column are read; a page that would reach the empty ones is left to the general path.
+    """
+    wanted = q.limit + q.offset
+    if not _WALK_BUDGET:
+        return None
+    order = desc(sort_col) if q.descending else asc(sort_col)
+    tie = desc(Segment.id) if q.descending else asc(Segment.id)
+    head = (
+        select(Segment.id, Segment.search_text, *_filter_columns(q), sort_col)
+        .order_by(order, tie)
+        .limit(_WALK_BUDGET * wanted)
+    )
+    if sort_col.property.columns[0].nullable:
+        head = head.where(sort_col.is_not(None))
+    rows = aliased(Segment, head.subquery())
+    stmt = (
+        select(rows.id)
+        .where(*filter_conditions(q, now, rows), *like_conditions(words, rows))
+        .limit(q.limit)
+        .offset(q.offset)
+    )
+    ids = list(session.scalars(stmt))
+    return ids if len(ids) == q.limit else None
+
+
+def _filter_columns(q: SearchQuery) -> list:
+    """The columns `filter_conditions` reads for `q` (the walk reads only those)."""
+    cols = []
+    if q.kinds:
+        cols.append(Segment.kind)
+    if q.category:
+        cols.append(Segment.category)
+    if q.recorded_from or q.recorded_to:
+        cols.append(Segment.recorded_on)
+    if q.valid_today:
+        cols += [Segment.valid_from, Segment.valid_until]
+    elif q.hide_expired:
+        cols.append(Segment.valid_until)
+    if q.unused_days is not None:
+        cols.append(Segment.last_used_at)
+    return cols
 
 
 def _page_ids(session: Session, conditions: list, sort_col, q: SearchQuery) -> list[int]:
@@ -181,6 +242,9 @@ def count_matches(session: Session, q: SearchQuery, dialect: str, now: dt.dateti
     """How many segments match `q` (ignoring limit and offset)."""
     conditions = filter_conditions(q, now)
     words = search_words(q.text)
+    if words and dialect == "sqlite" and not conditions:
+        rowids = _fts_rowids(words).subquery()
+        return int(session.scalar(select(func.count()).select_from(rowids)))
     if words and dialect == "sqlite":
         conditions.append(Segment.id.in_(_fts_rowids(words)))
     elif words and dialect == "postgresql":

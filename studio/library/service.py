@@ -630,8 +630,8 @@ def _not_found(segment_id: int) -> SegmentNotFound:
     )
 
 
-def _check_editable(fields: dict) -> None:
-    unknown = set(fields) - EDITABLE
+def _check_editable(given: dict) -> None:
+    unknown = set(given) - EDITABLE
     if unknown:
         raise LibraryError(
             f"These fields cannot be edited: {', '.join(sorted(unknown))}.",

@@ -13,7 +13,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from audio.errors import StudioError, current_language
+from audio.errors import StudioError
+from audio.errors import localized as _t
 from audio.media import MediaStore
 from audio.timeline import seconds_to_frames
 from export.encoders import Tags
@@ -23,10 +24,6 @@ from export.naming import export_file_name
 from export.ranges import export_range, export_regions
 from studio.paths import StudioHome
 from studio.programme import load_programme
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _reference_date(text: str) -> dt.date | None:
@@ -39,9 +36,23 @@ def _reference_date(text: str) -> dt.date | None:
 def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
     programme = load_programme(args.programme)
     p = preset(args.preset) if args.preset else DEFAULT_PRESET
-    if args.bitrate or args.stereo or args.mono or args.rate:
+    fmt = args.format
+    if fmt is None and args.output and not args.preset:
+        suffix = Path(args.output).suffix.lower().lstrip(".")
+        fmt = suffix if suffix in ("mp3", "wav", "flac") else None
+    overrides = (args.bitrate, args.stereo, args.mono, args.rate, fmt, args.ceiling_dbtp)
+    if any(overrides) or args.target_lufs is not None or args.no_normalise:
         channels = 2 if args.stereo else (1 if args.mono else None)
-        p = custom_preset(p, bitrate_kbps=args.bitrate, channels=channels, rate=args.rate)
+        target = None if args.no_normalise else (args.target_lufs or "keep")
+        p = custom_preset(
+            p,
+            format=fmt,
+            bitrate_kbps=args.bitrate,
+            channels=channels,
+            rate=args.rate,
+            target_lufs=target,
+            ceiling_dbtp=args.ceiling_dbtp,
+        )
     settings = master_settings(p)
     ascii_names = p.ascii_file_name if args.ascii_name is None else args.ascii_name
     title = args.title or programme.title or Path(args.programme).stem
@@ -90,8 +101,10 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
 
 
 def register(sub) -> None:
+    # `render` is the same command under the name the first releases used.
     p = sub.add_parser(
         "export",
+        aliases=["render"],
         help=_t(
             "export with a destination preset, a range or each marked region",
             "xuất theo mẫu nơi nhận, theo đoạn hoặc từng đoạn đánh dấu",
@@ -108,7 +121,11 @@ def register(sub) -> None:
     names = p.add_mutually_exclusive_group()
     names.add_argument("--ascii-name", dest="ascii_name", action="store_true", default=None)
     names.add_argument("--unicode-name", dest="ascii_name", action="store_false")
-    p.add_argument("--bitrate", type=int)
+    p.add_argument("--format", choices=["mp3", "wav", "flac"])
+    p.add_argument("--target-lufs", type=float)
+    p.add_argument("--ceiling-dbtp", type=float)
+    p.add_argument("--no-normalise", action="store_true")
+    p.add_argument("--bitrate", type=int, help="kbps (MP3)")
     p.add_argument("--rate", type=int, choices=[44_100, 48_000])
     ch = p.add_mutually_exclusive_group()
     ch.add_argument("--mono", action="store_true")

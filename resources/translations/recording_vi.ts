@@ -1,0 +1,87 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN" sourcelanguage="en">
+<context>
+    <name>RecordingPanel</name>
+    <message>
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>Channel {n}</source>
+        <translation>Kênh {n}</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kênh thu</translation>
+    </message>
+    <message>
+        <source>Check level</source>
+        <translation>Kiểm tra mức thu</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>Dropout at {time}</source>
+        <translation>Mất tín hiệu tại {time}</translation>
+    </message>
+    <message>
+        <source>Dropouts</source>
+        <translation>Các lần mất tín hiệu</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Đầu vào</translation>
+    </message>
+    <message>
+        <source>Left (1)</source>
+        <translation>Trái (1)</translation>
+    </message>
+    <message>
+        <source>Listening… read a sentence at your normal voice.</source>
+        <translation>Đang nghe… hãy đọc một câu với giọng bình thường.</translation>
+    </message>
+    <message>
+        <source>Mono (1)</source>
+        <translation>Đơn kênh (1)</translation>
+    </message>
+    <message>
+        <source>Record at</source>
+        <translation>Thu lúc</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Thu âm</translation>
+    </message>
+    <message>
+        <source>Right (2)</source>
+        <translation>Phải (2)</translation>
+    </message>
+    <message>
+        <source>Sample rate</source>
+        <translation>Tần số lấy mẫu</translation>
+    </message>
+    <message>
+        <source>Stereo (1+2)</source>
+        <translation>Hai kênh (1+2)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Hệ thống âm thanh</translation>
+    </message>
+    <message>
+        <source>for</source>
+        <translation>trong</translation>
+    </message>
+    <message>
+        <source>{lufs} LUFS</source>
+        <translation>{lufs} LUFS</translation>
+    </message>
+</context>
+</TS>

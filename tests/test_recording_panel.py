@@ -1,0 +1,88 @@
+"""The recording panel on the real (virtual) device: meters move, check level, record a take,
+and Vietnamese strings from the compiled translation."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import soundfile as sf  # noqa: E402
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+
+from audio.playback import Player  # noqa: E402
+from audio.timeline import Clip, Timeline, Track  # noqa: E402
+from studio.settings import Settings  # noqa: E402
+from tests.pulse_device import require_pulse  # noqa: E402
+from ui.recording_panel import RecordingPanel, recording_translator  # noqa: E402
+
+RATE = 48_000
+
+
+@pytest.fixture
+def panel(qtbot, tmp_path):
+    require_pulse()
+    settings = Settings(tmp_path / "settings.json")
+    settings.set("input_device", "pulse")
+    w = RecordingPanel(tmp_path / "recordings", settings)
+    qtbot.addWidget(w)
+    yield w
+    w.stop_monitoring()
+
+
+@pytest.mark.audio_device
+def test_meters_check_level_and_a_take(panel, qtbot, tmp_path):
+    assert panel.device.currentData() == "pulse"
+    assert panel.start_monitoring()
+    rng = np.random.default_rng(3)
+    sig = (rng.standard_normal((8 * RATE, 1)) * 0.05).astype(np.float32)
+    sig[RATE : RATE + 10] = 1.0  # a clipping click
+    player = Player(lambda sid: sig, rate=RATE, device="pulse")
+    player.set_timeline(
+        Timeline(rate=RATE, tracks=(Track("p", (Clip("n", 0, len(sig)),), pan=-1.0),))
+    )
+    taken = []
+    panel.takeFinished.connect(taken.append)
+    player.play()
+    try:
+        qtbot.waitUntil(lambda: bool(panel.meter.clipped and panel.meter.clipped[0]), timeout=6000)
+        assert max(panel.meter.peaks_db) > -20
+        panel.check_button.click()
+        assert not panel.check_button.isEnabled()
+        panel._check_timer.setInterval(1500)
+        panel._check_timer.start()
+        qtbot.waitUntil(lambda: panel.check_button.isEnabled(), timeout=5000)
+        assert panel.last_check is not None and panel.last_check.verdict in (
+            "good",
+            "too_low",
+            "too_hot",
+        )
+        assert panel.check_result.text()
+        panel.record_button.click()
+        assert panel.record_button.isChecked() and panel.record_button.text() == "Stop"
+        qtbot.waitUntil(
+            lambda: panel.recorder.take is not None and panel.recorder.take.frames > RATE,
+            timeout=6000,
+        )
+        panel.record_button.click()
+    finally:
+        player.stop()
+    assert len(taken) == 1 and taken[0].frames > RATE
+    assert sf.info(taken[0].path).frames == taken[0].frames
+    assert taken[0].path.parent == tmp_path / "recordings"
+    assert panel.record_button.text() == "Record"
+
+
+def test_vietnamese_strings_come_from_the_compiled_translation(qtbot, tmp_path):
+    require_pulse()
+    translator = recording_translator("vi")
+    assert translator is not None
+    app = QCoreApplication.instance()
+    app.installTranslator(translator)
+    try:
+        w = RecordingPanel(tmp_path / "recordings")
+        qtbot.addWidget(w)
+        assert w.record_button.text() == "Thu âm"
+        assert w.check_button.text() == "Kiểm tra mức thu"
+    finally:
+        app.removeTranslator(translator)
