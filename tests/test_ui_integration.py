@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -97,8 +98,9 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
     w.add_track_defaults()
     info = w.store.import_file(tone_file(tmp_path / "jingle.wav", 1.5, 660), RATE)
     seg = panels.library.add(info, title="Nhạc hiệu đầu bản tin")
-    panels.library_dock.refresh()
-    assert panels.library_dock.model.rowCount() == 1  # search shows it
+    panels.library_dock.search_box.setText("nhạc hiệu")  # search as the user types
+    wait_until(qtbot, lambda: panels.library_dock.model.rowCount() == 1, 10)
+    assert panels.library_dock.model.segment(0).id == seg.id
 
     view = w.timeline_view
     view.set_zoom(RATE / 100)  # 100 px per second
@@ -265,5 +267,51 @@ def test_meters_move_during_real_playback(qtbot, home, tmp_path):
     assert bar.momentary_lufs != first or bar.short_term_lufs is not None  # still updating
     w.playback.pause()
     assert bar.momentary_lufs is None  # stopped: the bars fall back
+    w.close()
+    assert panel_threads() == []
+
+
+def test_a_take_from_the_recording_panel_lands_on_the_armed_track(qtbot, home, tmp_path):
+    from audio.recording import Take
+
+    w, panels = open_window(qtbot, home)
+    assert "recording" in w.panels
+    w.add_track_defaults()
+    w.editor.set_playhead(RATE)
+    panels._panel_record_toggled(True)  # the panel's Record button went down at 0:01
+    path = tone_file(tmp_path / "take-1.wav", 2.0, 330)
+    assert panels.place_panel_take(Take(path=Path(path), rate=RATE, channels=1, frames=2 * RATE))
+    clips = w.editor.timeline.tracks[0].clips
+    assert len(clips) == 1 and clips[0].start == RATE and clips[0].length == 2 * RATE
+    w.act_undo.trigger()
+    assert w.editor.timeline.tracks[0].clips == ()
+    w.close()
+
+
+@pytest.mark.audio_device
+def test_r_records_at_the_playhead_into_the_armed_track(qtbot, home, tmp_path):
+    from tests.pulse_device import require_pulse
+
+    require_pulse()
+    from ui.playback import default_player_factory
+
+    settings = Settings(home.settings_file)
+    settings.set("output_device", "pulse")
+    settings.set("input_device", "pulse")
+    w, panels = open_window(qtbot, home, default_player_factory, settings)
+    path, _ = write_demo(tmp_path / "demo", w.store)
+    assert w.open_path(path, ask=False)
+    w.editor.set_playhead(RATE // 2)
+    w.act_record.trigger()  # R: arms the current track, plays and records
+    assert panels.overdub is not None, w.prompts.asked
+    assert w.editor.timeline.tracks[0].armed
+    qtbot.wait(1500)
+    w.act_record.trigger()  # R again: stop, the take becomes a clip
+    assert panels.overdub is None
+    clips = w.editor.timeline.tracks[0].clips
+    new = [c for c in clips if c.name.startswith("take")]
+    assert new, (w.prompts.asked, clips)
+    assert new[0].start == RATE // 2 and new[0].length > RATE // 2
+    assert w.editor.session.history.undo_description.en == "Recorded take"
     w.close()
     assert panel_threads() == []

@@ -437,6 +437,50 @@ class StudioPanels(QObject):
             return  # not in this build: R still records with the settings' input
         self.recording_panel = RecordingPanel(self.home.recordings, self.window.settings)
         self.window.install_panel("recording", self.recording_panel)
+        self._panel_take_start = 0
+        self.recording_panel.record_button.toggled.connect(self._panel_record_toggled)
+        self.recording_panel.takeFinished.connect(self.place_panel_take)
+        self.recording_panel.problem.connect(
+            lambda text: self.window.statusBar().showMessage(text, 10000)
+        )
+
+    def _panel_record_toggled(self, on: bool) -> None:
+        if on:
+            self._panel_take_start = self.window.editor.playhead
+
+    def _target_track(self) -> int:
+        """The first armed track, else the current one (a track is made when there is none)."""
+        ed = self.window.editor
+        if not ed.timeline.tracks:
+            self.window.add_track()
+        armed = [i for i, t in enumerate(ed.timeline.tracks) if t.armed]
+        return armed[0] if armed else min(max(ed.current_track, 0), len(ed.timeline.tracks) - 1)
+
+    def place_panel_take(self, take) -> bool:
+        """A take recorded with the panel's own button lands at the playhead where it began,
+        on the armed track (one undo step). Overlapped clips move to the takes lane."""
+        from audio.timeline import Clip
+        from studio.takes import place_take
+
+        w = self.window
+        if take is None or take.frames <= 0:
+            return False
+        track = self._target_track()
+        try:
+            info = w.store.import_file(take.path, w.editor.rate)
+        except StudioError as exc:
+            w.prompts.error(exc.message())
+            return False
+        clip = Clip(
+            source_id=info.source_id,
+            start=self._panel_take_start,
+            length=info.frames,
+            name=Path(take.path).stem,
+            auto_level=True,
+        )
+        w.editor.apply(place_take(w.editor.timeline, track, clip), RECORD_TAKE)
+        w.statusBar().showMessage(self.tr("Take added to the track."), 5000)
+        return True
 
     def toggle_record(self) -> None:
         if self.overdub is not None:
@@ -461,7 +505,10 @@ class StudioPanels(QObject):
             i = min(max(ed.current_track, 0), len(tracks) - 1)
             ed.set_track(i, history.TRACK_ARM, armed=True)
             armed = [i]
-        w.playback.stop()
+        play_from = ed.playhead
+        if w.playback.playing:
+            w.playback.pause()
+            play_from = ed.playhead
         if self.recording_panel is not None:
             with contextlib.suppress(Exception):
                 self.recording_panel.stop_monitoring()
@@ -477,7 +524,7 @@ class StudioPanels(QObject):
             warning = self.overdub.record(
                 ed.timeline,
                 new_take_path(self.home.recordings),
-                play_from=ed.playhead,
+                play_from=play_from,
                 meta={"track": tracks[armed[0]].name},
             )
         except StudioError as exc:
@@ -599,6 +646,9 @@ class StudioPanels(QObject):
             with contextlib.suppress(Exception):
                 self.library_dock.cancel_import()
             self.library_dock.pool.waitForDone(10_000)
+            search_pool = getattr(self.library_dock, "search_pool", None)
+            if search_pool is not None:
+                search_pool.waitForDone(10_000)
         if self.recording_panel is not None:
             with contextlib.suppress(Exception):
                 self.recording_panel.close()
