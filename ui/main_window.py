@@ -56,8 +56,8 @@ EXPORT_ENCODING = {
 # creates each widget and calls `window.install_panel(key, widget)` when merging.
 PANEL_SLOTS = {
     # key: (dock area, module that provides the widget)
-    "recording": (Qt.DockWidgetArea.RightDockWidgetArea, "ui/recording_panel.py"),
-    "meters": (Qt.DockWidgetArea.RightDockWidgetArea, "ui/meters.py"),
+    "recording": (Qt.DockWidgetArea.LeftDockWidgetArea, "ui/recording_panel.py"),
+    "meters": (Qt.DockWidgetArea.BottomDockWidgetArea, "ui/meters.py"),
     "library": (Qt.DockWidgetArea.LeftDockWidgetArea, "ui/library_dock.py"),
     "outbox": (Qt.DockWidgetArea.BottomDockWidgetArea, "ui/outbox_view.py"),
 }
@@ -168,7 +168,6 @@ class MainWindow(QMainWindow):
         }
         if isinstance(widget, QDockWidget):
             dock = widget
-            dock.setParent(self)
             if title:
                 dock.setWindowTitle(title)
         else:
@@ -176,6 +175,8 @@ class MainWindow(QMainWindow):
             dock.setObjectName(f"{key}Dock")
             dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if key == "meters":  # beside the mixer, not under it
+            self.splitDockWidget(self.mixer_dock, dock, Qt.Orientation.Horizontal)
         if key == "outbox":
             self.tabifyDockWidget(self.mixer_dock, dock)
             self.mixer_dock.raise_()

@@ -29,7 +29,15 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from audio.errors import StudioError, current_language
 from audio.timeline import Timeline, TrackRole
@@ -40,6 +48,7 @@ from ui.meters import IntegratedReadout, LoudnessGraph, LoudnessMeterBar
 
 log = logging.getLogger(__name__)
 
+HIDDEN_LIBRARY_COLUMNS = {"category", "last_used", "valid_until"}  # shown from the header menu
 METER_MS = 50  # the meters' GUI timer (20 Hz); nothing is signalled per audio block
 
 ADD_SEGMENT = Description(
@@ -66,19 +75,22 @@ class MetersPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("MetersPanel")
         self.bar = LoudnessMeterBar(self, self.tr("Master"))
+        self.bar.setFixedWidth(120)  # room for the Vietnamese labels under the bars
         self.readout = IntegratedReadout(self)
         self.graph = LoudnessGraph(self)
         self.graph.setMinimumSize(160, 80)
         self.graph_label = QLabel(self.tr("Loudness over time (after export)"))
         self.graph_label.setWordWrap(True)
         right = QVBoxLayout()
-        right.addWidget(self.readout)
         right.addWidget(self.graph_label)
         right.addWidget(self.graph, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
         row.addWidget(self.bar)
         row.addLayout(right, 1)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(4, 4, 4, 4)
+        col.addWidget(self.readout)
+        col.addLayout(row, 1)
 
     def set_target(self, target_lufs: float, ceiling_dbtp: float, tolerance_lu: float) -> None:
         self.bar.set_target(target_lufs, ceiling_dbtp)
@@ -143,8 +155,40 @@ class StudioPanels(QObject):
         self._install_outbox(start_worker)
         self._install_recording()
         self._add_actions()
+        self._arrange()
         window.exported.connect(self._exported)
         window.closing.connect(self.close)
+
+    def _arrange(self) -> None:
+        """A layout that leaves the timeline most of a 1366×768 screen: library and recording
+        as tabs on the left, the meters beside the mixer/outbox tabs at the bottom."""
+        w = self.window
+        rec = getattr(self, "recording_dock", None)
+        if self.library_dock is not None and rec is not None:
+            # Tabify once the window is shown: a second tab group made before that gets
+            # duplicate tab bars drawn over each other (seen with PySide6 6.12).
+            self._tabify_on_show = (self.library_dock, rec)
+            if w.isVisible():
+                self._tabify_now()
+            else:
+                w.installEventFilter(self)
+        left = self.library_dock or rec
+        if left is not None:
+            w.resizeDocks([left], [420], Qt.Orientation.Horizontal)
+        w.resizeDocks([self.meters_dock], [400], Qt.Orientation.Horizontal)
+        w.resizeDocks([w.mixer_dock], [230], Qt.Orientation.Vertical)
+
+    def _tabify_now(self) -> None:
+        pair, self._tabify_on_show = self._tabify_on_show, None
+        if pair:
+            self.window.tabifyDockWidget(*pair)
+            pair[0].raise_()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() == QEvent.Type.Show:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._tabify_now)
+        return False
 
     # --- library ---------------------------------------------------------------------------
 
@@ -161,11 +205,33 @@ class StudioPanels(QObject):
                 return
         self.library_dock = LibraryDock(self.library, self.window, preview=self.preview)
         self.window.install_panel("library", self.library_dock)
+        self._fit_library_columns()
         self.library_dock.importFinished.connect(lambda _r: None)
         viewport = self.window.timeline_view.viewport()
         viewport.setAcceptDrops(True)
         self._drops = _TimelineDrops(self)
         viewport.installEventFilter(self._drops)
+
+    def _fit_library_columns(self) -> None:
+        """Beside the timeline the dock is narrow: the title gets the room, three columns
+        start hidden, and the header's context menu shows or hides any column."""
+        table = self.library_dock.table
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        columns = self.library_dock.model.COLUMNS
+        for i, (key, _text) in enumerate(columns):
+            if i == 0:
+                continue
+            title = self.library_dock.model.headerData(i, Qt.Orientation.Horizontal)
+            action = QAction(str(title), header)
+            action.setCheckable(True)
+            action.setChecked(key not in HIDDEN_LIBRARY_COLUMNS)
+            action.toggled.connect(lambda on, i=i: table.setColumnHidden(i, not on))
+            header.addAction(action)
+            table.setColumnHidden(i, key in HIDDEN_LIBRARY_COLUMNS)
 
     def drop_segments(self, segments: list[dict], x: float, y: float) -> bool:
         """Place dropped library segments on the track under (x, y) from the frame under x,
@@ -248,7 +314,7 @@ class StudioPanels(QObject):
         from audio.metering import MasterMeter
 
         self.meters = MetersPanel()
-        self.window.install_panel("meters", self.meters)
+        self.meters_dock = self.window.install_panel("meters", self.meters)
         self.meter = MasterMeter(self.window.editor.rate)
         self._peak_db: float | None = None
         self.window.playback.aboutToPlay.connect(self._attach_meter)
@@ -435,8 +501,20 @@ class StudioPanels(QObject):
             from ui.recording_panel import RecordingPanel
         except ImportError:
             return  # not in this build: R still records with the settings' input
-        self.recording_panel = RecordingPanel(self.home.recordings, self.window.settings)
-        self.window.install_panel("recording", self.recording_panel)
+        try:
+            self.recording_panel = RecordingPanel(self.home.recordings, self.window.settings)
+        except StudioError as exc:  # no input device at all: the window still opens
+            self.recording_panel = None
+            note = QLabel(exc.message())
+            note.setWordWrap(True)
+            note.setAlignment(Qt.AlignmentFlag.AlignTop)
+            self.recording_dock = self.window.install_panel("recording", note)
+            return
+        scroller = QScrollArea()  # taller than the space beside the timeline on 768 pixels
+        scroller.setWidget(self.recording_panel)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.recording_dock = self.window.install_panel("recording", scroller)
         self._panel_take_start = 0
         self.recording_panel.record_button.toggled.connect(self._panel_record_toggled)
         self.recording_panel.takeFinished.connect(self.place_panel_take)
