@@ -10,13 +10,9 @@ import argparse
 import json
 import sys
 
-from audio.errors import current_language
+from audio.errors import localized as _t
 from studio.library import SearchQuery, SegmentKind, open_library
 from studio.paths import StudioHome
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _progress():

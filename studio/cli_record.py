@@ -18,14 +18,11 @@ import time
 from pathlib import Path
 
 from audio.devices import choose_input, find_device
-from audio.errors import StudioError, current_language
+from audio.errors import StudioError
+from audio.errors import localized as _t
 from audio.recording import Dropout, Recorder, check_disk_space
 from studio.paths import StudioHome
 from studio.takes import recover_unfinished_takes
-
-
-def _t(en: str, vi: str) -> str:
-    return vi if current_language() == "vi" else en
 
 
 def _clock(seconds: float) -> str:

@@ -327,7 +327,9 @@ def test_two_armed_tracks_each_get_their_own_input_channel(tmp_path):
 def test_a_device_that_will_not_open_leaves_no_empty_take(tmp_path):
     ghost = Device(9999, "Unplugged mixer", "Test", 2, 0, 48_000.0)
     rec = Recorder(InputChoice(ghost, RATE, (0,)))
+    folder = tmp_path / "takes"
+    folder.mkdir()
     with pytest.raises(StudioError) as info:
-        rec.open(take_path=tmp_path / "t.wav")
+        rec.open(take_path=folder / "t.wav")
     assert "Unplugged mixer" in info.value.en and "Unplugged mixer" in info.value.vi
-    assert list(tmp_path.iterdir()) == []
+    assert list(folder.iterdir()) == []
