@@ -349,3 +349,37 @@ def test_every_panel_wiring_string_is_translated(qapp):
     load_translations(qapp, "vi")
     assert QCoreApplication.translate("StudioPanels", "&Publish") == "&Phát hành"
     assert QCoreApplication.translate("MetersPanel", "Master") == "Tổng"
+
+
+def test_export_shows_the_report_and_graph_and_push_queues_it(qtbot, home, tmp_path):
+    from studio.outbox import Status
+
+    w, panels = open_window(qtbot, home)
+    w.add_track_defaults()
+    info = w.store.import_file(tone_file(tmp_path / "tin.wav", 4.0, 440, amp=0.2), RATE)
+    seg = panels.library.add(info, title="Tin nông nghiệp")
+    assert panels.drop_segments(
+        [{"segment_id": seg.id, "source_id": seg.source_id}],
+        5,
+        w.timeline_view.track_top(0) + 10,
+    )
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    panels.outbox.add_destination("usb", "folder", str(usb))
+    out = tmp_path / "ban-tin.mp3"
+    w.prompts.queue("export_path", str(out))
+    w.prompts.queue("choose", "Khẩn cấp")  # the priority
+    panels.push()  # nothing exported yet: exports first, then pushes
+    assert out.is_file()
+    shown = [a for a in w.prompts.asked if a[0] in ("info", "error") and "✓" in a[1] + "✗"]
+    assert shown, w.prompts.asked  # the broadcast-ready report
+    assert "LUFS" in shown[0][1]
+    assert len(panels.meters.graph.short_term) > 10  # the loudness-over-time graph
+    assert panels.meters.readout.integrated_lufs is not None
+    actions = sorted(u.action for u in panels.library.usages(seg.id))
+    assert actions == ["added", "exported", "pushed"]
+    items = panels.outbox.items()
+    assert len(items) == 1 and items[0]["priority"] == "khan-cap"
+    wait_until(qtbot, lambda: panels.outbox.item(items[0]["id"])["status"] in Status.DONE)
+    assert (usb / "ban-tin.mp3").read_bytes() == out.read_bytes()
+    w.close()

@@ -267,7 +267,7 @@ class StudioPanels(QObject):
             w.prompts.error(exc.message())
             return False
         w.editor.apply(programme, ADD_SEGMENT)
-        used_in = w.editor.session.display_name or programme.title or self.tr("Untitled programme")
+        used_in = self._programme_name()
         if self.library is not None:
             for seg in placed:
                 try:
@@ -277,6 +277,37 @@ class StudioPanels(QObject):
             if self.library_dock is not None:
                 self.library_dock.refresh()
         return True
+
+    def _programme_sources(self) -> set[str]:
+        return {c.source_id for t in self.window.editor.timeline.tracks for c in t.clips}
+
+    def _programme_name(self) -> str:
+        w = self.window
+        return (
+            w.editor.session.display_name
+            or w.editor.programme.title
+            or self.tr("Untitled programme")
+        )
+
+    def record_programme_usage(
+        self, action: str, sources: set[str] | None = None, used_in: str | None = None
+    ) -> int:
+        """Note in the library that the programme's library segments were exported or pushed
+        (any thread: the library has its own writer lock). Returns how many were noted."""
+        if self.library is None:
+            return 0
+        sources = self._programme_sources() if sources is None else sources
+        used_in = used_in or self._programme_name()
+        noted = 0
+        for sid in sources:
+            try:
+                seg = self.library.by_sha256(sid)
+                if seg is not None:
+                    self.library.record_usage(seg.id, used_in, action)
+                    noted += 1
+            except StudioError as exc:  # a usage note never stops an export or a push
+                log.warning("usage of %s not recorded: %s", sid, exc)
+        return noted
 
     def preview(self, frames: np.ndarray, rate: int) -> None:
         """Play a library segment on a player of its own (the programme's is stopped)."""
@@ -362,6 +393,8 @@ class StudioPanels(QObject):
     def _exported(self, result) -> None:
         path = str(result.path)
         preset_name = self.window.export_settings().preset
+        sources = self._programme_sources()
+        used_in = self._programme_name()
 
         def work(progress):
             from audio.loudness import LoudnessMeter
@@ -376,6 +409,7 @@ class StudioPanels(QObject):
                 meter.feed(block if block.ndim == 2 else block[:, None])
                 progress(min(meter.frames / total, 1.0) * 0.5)
             report = result.report or check_file(path, get_preset(preset_name))
+            self.record_programme_usage("exported", sources, used_in)
             return meter.short_term_series(), meter.integrated_lufs(), report
 
         def done(out) -> None:
@@ -481,13 +515,24 @@ class StudioPanels(QObject):
         )
         if not name:
             return None
+        from ui.outbox_view import priority_label
+
+        labels = {priority_label(p): p for p in ("thuong", "uu-tien", "khan-cap")}
+        chosen = w.prompts.choose(
+            self.tr("Push to destination"), self.tr("Priority:"), list(labels)
+        )
+        if chosen is None:
+            return None
         title = w.editor.programme.title or Path(last.path).stem
         try:
-            row = self.outbox.enqueue(last.path, name, metadata={"title": title})
+            row = self.outbox.enqueue(
+                last.path, name, metadata={"title": title}, priority=labels[chosen]
+            )
         except StudioError as exc:
             w.prompts.error(exc.message())
             return None
         self.worker.wake()
+        self.record_programme_usage("pushed")
         self.outbox_view.refresh()
         self.outbox_dock.show()
         self.outbox_dock.raise_()

@@ -823,6 +823,11 @@
     </message>
     <message>
         <location filename="../../ui/panels.py" />
+        <source>Priority:</source>
+        <translation>Mức ưu tiên:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
         <source>Push to destination</source>
         <translation>Gửi đến nơi nhận</translation>
     </message>
