@@ -302,6 +302,8 @@ def test_r_records_at_the_playhead_into_the_armed_track(qtbot, home, tmp_path):
     path, _ = write_demo(tmp_path / "demo", w.store)
     assert w.open_path(path, ask=False)
     w.editor.set_playhead(RATE // 2)
+    lag = panels.measure_latency()  # through the loopback of the virtual device
+    assert lag is not None and 0 < lag < RATE // 2, w.prompts.asked
     w.act_record.trigger()  # R: arms the current track, plays and records
     assert panels.overdub is not None, w.prompts.asked
     assert w.editor.timeline.tracks[0].armed
@@ -312,6 +314,7 @@ def test_r_records_at_the_playhead_into_the_armed_track(qtbot, home, tmp_path):
     new = [c for c in clips if c.name.startswith("take")]
     assert new, (w.prompts.asked, clips)
     assert new[0].start == RATE // 2 and new[0].length > RATE // 2
+    assert new[0].source_offset == lag  # the round trip is compensated
     assert w.editor.session.history.undo_description.en == "Recorded take"
     w.close()
     assert panel_threads() == []

@@ -142,7 +142,8 @@ class StudioPanels(QObject):
         self.worker = None
         self.meter = None
         self.overdub = None
-        self.recording_track: int | None = None
+        self.recording_timeline = None
+        self.round_trip: int | None = None  # frames, from "Measure recording latency"
         self.preview_player = None
         self._push_after_export = False
         self._closed = False
@@ -314,7 +315,8 @@ class StudioPanels(QObject):
         from audio.timeline import Clip, Track
 
         w = self.window
-        w.playback.stop()
+        if w.playback.playing:
+            w.playback.pause()
         self.stop_preview()
         frames = np.asarray(frames, np.float32)
         if frames.ndim == 1:
@@ -477,6 +479,10 @@ class StudioPanels(QObject):
         self.act_push.setEnabled(enabled)
         self.act_destinations.setEnabled(enabled)
         w.recordRequested = self.toggle_record
+        self.act_latency = QAction(self.tr("Measure recording &latency…"), w)
+        self.act_latency.triggered.connect(lambda _=False: self.measure_latency())
+        w.transport_menu.insertAction(w.act_start, self.act_latency)
+        w.transport_menu.insertSeparator(w.act_start)
 
     def destinations_dialog(self) -> None:
         from ui.destinations_dialog import DestinationsDialog
@@ -612,22 +618,23 @@ class StudioPanels(QObject):
             self.start_record()
 
     def start_record(self) -> bool:
-        """Play from the playhead and record the input into the (first) armed track; with no
-        armed track the current one is armed first (an undo step of its own)."""
+        """Play from the playhead and record into every armed track in one pass (each from
+        its own input channels; a track without any takes the input chosen in Settings/the
+        recording panel). With no armed track the current one is armed first (an undo step of
+        its own). The round trip measured by "Measure recording latency" is compensated."""
+        import dataclasses
+
         from audio.devices import choice_from_settings
         from audio.recording import Overdub, new_take_path
+        from studio.takes import armed_inputs
 
         w = self.window
         ed = w.editor
-        tracks = ed.timeline.tracks
-        if not tracks:
+        if not ed.timeline.tracks:
             w.add_track()
-            tracks = ed.timeline.tracks
-        armed = [i for i, t in enumerate(tracks) if t.armed]
-        if not armed:
-            i = min(max(ed.current_track, 0), len(tracks) - 1)
+        if not any(t.armed for t in ed.timeline.tracks):
+            i = min(max(ed.current_track, 0), len(ed.timeline.tracks) - 1)
             ed.set_track(i, history.TRACK_ARM, armed=True)
-            armed = [i]
         play_from = ed.playhead
         if w.playback.playing:
             w.playback.pause()
@@ -638,23 +645,31 @@ class StudioPanels(QObject):
         rate = ed.rate
         try:
             choice = choice_from_settings(w.settings)
+            default_inputs = tuple(choice.channels) or (0,)
+            timeline = ed.timeline
+            for i, t in enumerate(timeline.tracks):
+                if t.armed and not t.input_channels:
+                    timeline = timeline.with_track(i, t.with_changes(input_channels=default_inputs))
+            channels, _columns = armed_inputs(timeline)
+            choice = dataclasses.replace(choice, channels=channels)
             self.overdub = Overdub(
                 choice,
                 lambda sid: w.store.frames(sid, rate),
                 output_device=w.settings.get("output_device") or None,
             )
+            self.overdub.round_trip = self.round_trip
             self.overdub.open()
             warning = self.overdub.record(
-                ed.timeline,
+                timeline,
                 new_take_path(self.home.recordings),
                 play_from=play_from,
-                meta={"track": tracks[armed[0]].name},
+                meta={"tracks": [t.name for t in timeline.tracks if t.armed]},
             )
         except StudioError as exc:
             self._close_overdub()
             w.prompts.error(exc.message())
             return False
-        self.recording_track = armed[0]
+        self.recording_timeline = timeline
         w.act_record.setCheckable(True)
         w.act_record.setChecked(True)
         w.statusBar().showMessage(
@@ -662,9 +677,44 @@ class StudioPanels(QObject):
         )
         return True
 
+    def measure_latency(self) -> int | None:
+        """Play a short noise burst and find it in the input (the output must reach the input:
+        a loopback cable or the mixer's monitor); the result is used by every later take."""
+        from audio.devices import choice_from_settings
+        from audio.recording import Overdub
+
+        w = self.window
+        if self.overdub is not None:
+            return None
+        if w.playback.playing:
+            w.playback.pause()  # (stop() would also move the playhead)
+        overdub = None
+        try:
+            overdub = Overdub(
+                choice_from_settings(w.settings),
+                lambda sid: w.store.frames(sid, w.editor.rate),
+                output_device=w.settings.get("output_device") or None,
+            )
+            overdub.open()
+            self.round_trip = overdub.calibrate(self.home.recordings)
+        except StudioError as exc:
+            w.prompts.error(exc.message())
+            return None
+        finally:
+            if overdub is not None:
+                with contextlib.suppress(Exception):
+                    overdub.close()
+        w.statusBar().showMessage(
+            self.tr("Recording latency: %1 ms").replace(
+                "%1", f"{1000 * self.round_trip / w.editor.rate:.0f}"
+            ),
+            8000,
+        )
+        return self.round_trip
+
     def stop_record(self):
-        """Stop the take and place it on the armed track (one undo step)."""
-        from studio.takes import add_overdub_take
+        """Stop the take and place it on every armed track (one undo step)."""
+        from studio.takes import add_overdub_takes
 
         w = self.window
         overdub, self.overdub = self.overdub, None
@@ -680,9 +730,15 @@ class StudioPanels(QObject):
             w.statusBar().showMessage(self.tr("Nothing was recorded."), 5000)
             return None
         try:
-            timeline, _info = add_overdub_take(
-                w.editor.timeline, self.recording_track or 0, w.store, result
-            )
+            # the timeline recorded against (armed tracks carry the inputs used), with any
+            # edits made meanwhile: only the armed tracks' input channels are taken from it
+            timeline = w.editor.timeline
+            for i, t in enumerate(self.recording_timeline.tracks):
+                if t.armed and i < len(timeline.tracks) and timeline.tracks[i].name == t.name:
+                    timeline = timeline.with_track(
+                        i, timeline.tracks[i].with_changes(input_channels=t.input_channels)
+                    )
+            timeline, _infos = add_overdub_takes(timeline, w.store, result)
         except StudioError as exc:
             w.prompts.error(exc.message())
             return None

@@ -828,6 +828,16 @@
     </message>
     <message>
         <location filename="../../ui/panels.py" />
+        <source>Measure recording &amp;latency…</source>
+        <translation>Đo độ &amp;trễ khi thu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recording latency: %1 ms</source>
+        <translation>Độ trễ khi thu: %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
         <source>Push to destination</source>
         <translation>Gửi đến nơi nhận</translation>
     </message>
