@@ -386,3 +386,24 @@ def test_export_shows_the_report_and_graph_and_push_queues_it(qtbot, home, tmp_p
     wait_until(qtbot, lambda: panels.outbox.item(items[0]["id"])["status"] in Status.DONE)
     assert (usb / "ban-tin.mp3").read_bytes() == out.read_bytes()
     w.close()
+
+
+def test_preview_plays_the_selected_segment_on_its_own_player(qtbot, home, tmp_path):
+    from tests.ui_support import FakePlayer
+
+    w, panels = open_window(qtbot, home)
+    info = w.store.import_file(tone_file(tmp_path / "jingle.wav", 1.0, 880), RATE)
+    panels.library.add(info, title="Nhạc hiệu")
+    dock = panels.library_dock
+    dock.refresh()
+    wait_until(qtbot, lambda: dock.model.rowCount() == 1, 10)
+    dock.table.selectRow(0)
+    w.editor.set_playhead(RATE)
+    dock.preview_button.click()
+    player = panels.preview_player
+    assert isinstance(player, FakePlayer) and player.playing
+    assert player.timelines[-1].length == info.frames
+    assert np.array_equal(player.sources("preview"), w.store.frames(info.source_id, RATE))
+    assert w.editor.playhead == RATE  # the programme's playhead stays where it was
+    w.close()
+    assert not player.playing  # closing the window stops the preview too
