@@ -88,6 +88,11 @@ def test_panels_are_docked_and_menus_present(qtbot, home):
     assert panels.act_push in w.file_menu.actions()
     assert panels.act_destinations in panels.publish_menu.actions()
     assert panels.worker._thread.is_alive()
+    assert panels.meters.readout.target_lufs == -16.0  # the default preset
+    w.settings.set("loudness_preset", "ebu-r128")
+    w._show_export_target()  # what the Settings dialog does after OK
+    assert panels.meters.readout.target_lufs == -23.0
+    assert panels.meters.graph.target_lufs == -23.0
     w.close()
 
 
@@ -262,6 +267,7 @@ def test_meters_move_during_real_playback(qtbot, home, tmp_path):
     assert -60 < bar.momentary_lufs < 0
     assert -60 < bar.peak_db <= 0.5
     wait_until(qtbot, lambda: panels.meters.readout.integrated_lufs is not None, 10)
+    assert not w.mixer.master.loudness.text().startswith("—")  # the mixer's master reading
     first = bar.momentary_lufs
     qtbot.wait(600)
     assert bar.momentary_lufs != first or bar.short_term_lufs is not None  # still updating

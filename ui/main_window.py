@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
     documentOpened = Signal(str)
     exported = Signal(object)  # the export.master.MasterResult of a finished export
     closing = Signal()  # the close was accepted: panels stop their threads now
+    exportTargetChanged = Signal()  # noqa: N815 - the loudness preset changed in Settings
 
     def __init__(
         self,
@@ -761,6 +762,7 @@ class MainWindow(QMainWindow):
             preset = get_preset(DEFAULT_PRESET)
         self.mixer.target_lufs = preset.target_lufs
         self.mixer.set_loudness(None)
+        self.exportTargetChanged.emit()
 
     def export_dialog(self) -> None:
         p = self.editor.programme

@@ -356,6 +356,7 @@ class StudioPanels(QObject):
         self.meter_timer.setInterval(METER_MS)
         self.meter_timer.timeout.connect(self.update_meters)
         self.window.playback.stateChanged.connect(self._playing)
+        self.window.exportTargetChanged.connect(self.show_target)
         self.show_target()
 
     def show_target(self) -> None:
@@ -389,6 +390,7 @@ class StudioPanels(QObject):
         r = self.meter.reading()
         self.meters.bar.set_levels(self._peak_db, r.momentary_lufs, r.short_term_lufs)
         self.meters.readout.set_integrated(r.integrated_lufs)
+        self.window.mixer.set_loudness(r.integrated_lufs)  # "fed by the meters"
 
     # --- export: report and loudness graph ---------------------------------------------------
 
@@ -418,6 +420,7 @@ class StudioPanels(QObject):
             series, integrated, report = out
             self.meters.graph.set_series(series)
             self.meters.readout.set_integrated(integrated)
+            self.window.mixer.set_loudness(integrated)
             self.last_report = report
             self.show_report(report)
             if self._push_after_export:
