@@ -413,3 +413,47 @@ def test_preview_plays_the_selected_segment_on_its_own_player(qtbot, home, tmp_p
     assert w.editor.playhead == RATE  # the programme's playhead stays where it was
     w.close()
     assert not player.playing  # closing the window stops the preview too
+
+
+def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monkeypatch):
+    """`studio` with no arguments (run_window): the take a crash cut short is offered, and
+    accepted it lands on a track of its own in the new programme."""
+    import studio.__main__ as entry
+    from ui.prompts import Prompts
+
+    path = write_unfinished_take(home.recordings, seconds=0.5)
+    asked = []
+
+    def confirm(self, text):
+        asked.append(text)
+        return True
+
+    seen = {}
+
+    def fake_exec():
+        (window,) = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.objectName() == "MainWindow" and w.isVisible()
+        ]
+        deadline = time.monotonic() + 15
+        while len(window.editor.timeline.tracks) < 3 and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        seen["tracks"] = [(t.name, len(t.clips)) for t in window.editor.timeline.tracks]
+        seen["panels"] = sorted(window.panels)
+        window.playback.factory = fake_factory
+        window.editor.session.history.mark_saved()
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(Prompts, "confirm", confirm)
+    monkeypatch.setenv("STUDIO_MAXIMISE", "0")
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert entry.main([]) == 0
+    assert len(asked) == 1 and "1" in asked[0]
+    assert seen["panels"] == ["library", "meters", "outbox", "recording"]
+    assert len(seen["tracks"]) == 3 and seen["tracks"][2][1] == 1, seen["tracks"]
+    assert path.exists()  # the take file is kept
+    assert panel_threads() == []

@@ -146,13 +146,13 @@ def run_window(programme_path: str | None) -> int:
     def start() -> None:
         if quit_ms is not None:
             return  # a smoke test: no questions asked
+        if not window.offer_recovery():
+            if programme_path:
+                window.open_path(programme_path, ask=False)
+            else:
+                window.add_track_defaults()
+        # after the document is settled, so recovered takes land in the programme on screen
         panels.offer_take_recovery()
-        if window.offer_recovery():
-            return
-        if programme_path:
-            window.open_path(programme_path, ask=False)
-        else:
-            window.add_track_defaults()
 
     quit_ms = quit_after_ms()
     QTimer.singleShot(0, start)
