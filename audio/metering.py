@@ -88,12 +88,15 @@ class MasterMeter:
                 self._reading = MeterReading(None, None, None, 0)
                 continue
             if isinstance(item, threading.Event):
+                self._update()
                 item.set()
                 continue
-            m = self._meter
-            m.feed(item)
-            if not self._queue.empty():
-                continue  # catch up first; the reading is computed when the queue runs dry
-            self._reading = MeterReading(
-                m.momentary_lufs(), m.short_term_lufs(), m.integrated_lufs(), m.frames
-            )
+            self._meter.feed(item)
+            if self._queue.empty():  # catching up: the reading waits until the queue runs dry
+                self._update()
+
+    def _update(self) -> None:
+        m = self._meter
+        self._reading = MeterReading(
+            m.momentary_lufs(), m.short_term_lufs(), m.integrated_lufs(), m.frames
+        )
