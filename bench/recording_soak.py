@@ -11,6 +11,7 @@ buffer period (the target is under 5 %).
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import sys
 import tempfile
@@ -49,7 +50,9 @@ def _busy_gui(seconds: float, recorder: Recorder) -> None:
 
 
 def main() -> int:
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 600.0
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("seconds", nargs="?", type=float, default=600.0, help="soak length")
+    seconds = parser.parse_args().seconds
     folder = Path(tempfile.mkdtemp(prefix="recording-soak-"))
     path = folder / "soak.wav"
     loader = multiprocessing.Process(target=_burn, args=(time.monotonic() + seconds + 30,))

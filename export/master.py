@@ -40,7 +40,7 @@ MAX_ENCODES = 3  # the first encode and up to two corrections
 LOUDNESS_CORRECTION_LU = 0.3  # re-encode when the decoded file is further than this off target
 # The most the corrections may add to the straight normalisation gain: material that is nearly
 # all peaks (clicks, a hard-clipped recording) must not drive the gain up without end.
-MAX_COMPENSATION_DB = 3.0
+MAX_COMPENSATION_DB = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +114,7 @@ def codec_allowance(enc: EncodingSettings) -> tuple[float, float]:
     if enc.format != "mp3":
         return 0.0, 0.0
     if enc.bitrate_kbps <= 64:
-        return 1.0, 0.35
+        return 1.4, 0.35
     if enc.bitrate_kbps <= 128:
         return 0.4, 0.35
     return 0.3, 0.2
@@ -261,7 +261,7 @@ def _next_gain(
 
 
 REHEARSALS = 3
-REHEARSAL_TOLERANCE_LU = 0.1
+REHEARSAL_TOLERANCE_LU = 0.15
 
 
 def _rehearse(
