@@ -188,6 +188,7 @@ def fill_panels(window, panels, files, work: Path) -> None:
     meter.feed(mix)
     panels.meters.graph.set_series(meter.short_term_series())
     panels.meters.readout.set_integrated(meter.integrated_lufs())
+    window.mixer.set_loudness(meter.integrated_lufs())
     panels.meters.bar.set_levels(
         20 * np.log10(max(float(np.abs(mix[-48_000:]).max()), 1e-9)),
         meter.momentary_lufs(),

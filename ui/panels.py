@@ -173,10 +173,15 @@ class StudioPanels(QObject):
                 self._tabify_now()
             else:
                 w.installEventFilter(self)
-        left = self.library_dock or rec
+        self._sizes()
+
+    def _sizes(self) -> None:
+        w = self.window
+        left = self.library_dock or getattr(self, "recording_dock", None)
         if left is not None:
             w.resizeDocks([left], [420], Qt.Orientation.Horizontal)
-        w.resizeDocks([self.meters_dock], [400], Qt.Orientation.Horizontal)
+        # the mixer's strips get the wider share of the bottom row, the meters the rest
+        w.resizeDocks([w.mixer_dock, self.meters_dock], [3, 2], Qt.Orientation.Horizontal)
         w.resizeDocks([w.mixer_dock], [230], Qt.Orientation.Vertical)
 
     def _tabify_now(self) -> None:
@@ -184,6 +189,7 @@ class StudioPanels(QObject):
         if pair:
             self.window.tabifyDockWidget(*pair)
             pair[0].raise_()
+            self._sizes()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if obj is self.window and event.type() == QEvent.Type.Show:
