@@ -457,3 +457,32 @@ def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monk
     assert len(seen["tracks"]) == 3 and seen["tracks"][2][1] == 1, seen["tracks"]
     assert path.exists()  # the take file is kept
     assert panel_threads() == []
+
+
+def test_destinations_dialog_from_the_menu_and_from_a_push_without_any(qtbot, home, tmp_path):
+    from ui.destinations_dialog import DestinationsDialog
+
+    w, panels = open_window(qtbot, home)
+    opened = []
+    usb = tmp_path / "usb"
+
+    def run_dialog(dialog):
+        opened.append(type(dialog))
+        # what the user does in it: a folder destination, saved
+        if not panels.outbox.destinations():
+            panels.outbox.add_destination("usb", "folder", str(usb))
+        dialog.close()
+
+    panels.run_dialog = run_dialog
+    panels.act_destinations.trigger()
+    assert opened == [DestinationsDialog]
+    panels.outbox.remove_destination("usb")
+
+    exported = tmp_path / "export.mp3"
+    exported.write_bytes(os.urandom(10_000))
+    w.last_export = type("R", (), {"path": exported})()
+    w.prompts.queue("confirm", True)  # "No destination is set up yet. Set one up now?"
+    row = panels.push()
+    assert opened == [DestinationsDialog, DestinationsDialog]
+    assert row is not None and row["destination"] == "usb"
+    w.close()
