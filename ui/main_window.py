@@ -764,7 +764,9 @@ class MainWindow(QMainWindow):
         self.mixer.set_loudness(None)
         self.exportTargetChanged.emit()
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, then=None):
+        """Ask where, then export; `then(result)` runs after a successful export. The Job, or
+        None when nothing was started."""
         p = self.editor.programme
         if p.timeline.length == 0:
             self.prompts.error(
@@ -773,15 +775,16 @@ class MainWindow(QMainWindow):
                     "Chương trình trống: hãy thêm âm thanh trước khi xuất.",
                 ).message()
             )
-            return
+            return None
         stem = (
             self.editor.session.path.stem if self.editor.session.path else p.title
         ) or "bulletin"
         path = self.prompts.export_path(str(self.home.exports / f"{stem}.mp3"))
         if path:
-            self.export_mp3(path)
+            return self.export_mp3(path, then)
+        return None
 
-    def export_mp3(self, path: str):
+    def export_mp3(self, path: str, then=None):
         """Export through the job helper; returns the Job."""
         from export.encoders import Tags
         from export.master import export_master
@@ -806,6 +809,8 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             self.last_export = result
             self.exported.emit(result)
+            if then is not None:
+                then(result)
             self.statusBar().showMessage(
                 self.tr("Exported %1 (%2, gain %3 dB)")
                 .replace("%1", os.path.basename(str(result.path)))

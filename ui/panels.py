@@ -145,7 +145,6 @@ class StudioPanels(QObject):
         self.recording_timeline = None
         self.round_trip: int | None = None  # frames, from "Measure recording latency"
         self.preview_player = None
-        self._push_after_export = False
         self._closed = False
         self.library_dock = None
         self.outbox_view = None
@@ -429,9 +428,6 @@ class StudioPanels(QObject):
             self.window.mixer.set_loudness(integrated)
             self.last_report = report
             self.show_report(report)
-            if self._push_after_export:
-                self._push_after_export = False
-                self.push()
 
         self.window.jobs.run(self.tr("Checking the export"), work, done, self.window._error)
 
@@ -509,8 +505,7 @@ class StudioPanels(QObject):
         w = self.window
         last = getattr(w, "last_export", None)
         if last is None or not Path(last.path).is_file():
-            self._push_after_export = True
-            w.export_dialog()
+            w.export_dialog(then=lambda _result: self.push())
             return None
         names = [d.name for d in self.outbox.destinations()]
         if not names:
