@@ -125,6 +125,7 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
     )
     QApplication.sendEvent(vp, enter)
     assert enter.isAccepted()
+    assert abs(view.snap_frame - int(2.5 * RATE)) <= RATE // 100  # where it would land
     drop = QDropEvent(
         pos,
         Qt.DropAction.CopyAction,
@@ -134,6 +135,7 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
     )
     QApplication.sendEvent(vp, drop)
     assert drop.isAccepted()
+    assert view.snap_frame is None
 
     clips = w.editor.timeline.tracks[track].clips
     assert len(clips) == 1
@@ -146,6 +148,14 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
 
     w.act_undo.trigger()
     assert w.editor.timeline.tracks[track].clips == ()
+
+    # with snapping on, a drop just past the end of a clip starts right at that end
+    w.editor.snapping = True
+    w.act_redo.trigger()
+    end = w.editor.timeline.tracks[track].clips[0].end
+    x = view.x_of(end) + 3
+    assert panels.drop_segments([{"segment_id": seg.id, "source_id": seg.source_id}], x, y)
+    assert [c.start for c in w.editor.timeline.tracks[track].clips][-1] == end
     w.close()
 
 

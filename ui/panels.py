@@ -109,14 +109,22 @@ class _TimelineDrops(QObject):
         from ui.library_dock import SEGMENT_MIME
 
         kind = event.type()
+        view = self.panels.window.timeline_view
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if event.mimeData().hasFormat(SEGMENT_MIME):
+                pos = event.position()
+                on_track = view.track_at(pos.y()) is not None
+                # a line where the clip would start, as when dragging a clip
+                self._show_line(self.panels.drop_frame(pos.x()) if on_track else None)
                 event.setDropAction(Qt.DropAction.CopyAction)
                 event.accept()
                 return True
+        elif kind == QEvent.Type.DragLeave:
+            self._show_line(None)
         elif kind == QEvent.Type.Drop and event.mimeData().hasFormat(SEGMENT_MIME):
             from ui.library_dock import decode_segment_mime
 
+            self._show_line(None)
             pos = event.position()
             done = self.panels.drop_segments(
                 decode_segment_mime(event.mimeData()), pos.x(), pos.y()
@@ -128,6 +136,12 @@ class _TimelineDrops(QObject):
                 event.ignore()
             return True
         return False
+
+    def _show_line(self, frame: int | None) -> None:
+        view = self.panels.window.timeline_view
+        if view.snap_frame != frame:
+            view.snap_frame = frame
+            view.viewport().update()
 
 
 class StudioPanels(QObject):
@@ -239,6 +253,18 @@ class StudioPanels(QObject):
             header.addAction(action)
             table.setColumnHidden(i, key in HIDDEN_LIBRARY_COLUMNS)
 
+    def drop_frame(self, x: float) -> int:
+        """The timeline frame a segment dropped at viewport x starts at (snapped to clip
+        edges, markers and the playhead when snapping is on)."""
+        w = self.window
+        view = w.timeline_view
+        frame = max(0, view.frame_at(x))
+        if w.editor.snapping:
+            targets = edits.snap_targets(w.editor.timeline, w.editor.playhead)
+            snapped = edits.snap(frame, targets, w.editor.snap_tolerance_frames(view.frames_per_px))
+            frame = frame if snapped is None else snapped
+        return frame
+
     def drop_segments(self, segments: list[dict], x: float, y: float) -> bool:
         """Place dropped library segments on the track under (x, y) from the frame under x,
         one after the other, as one undo step; then note their usage in the library."""
@@ -247,11 +273,7 @@ class StudioPanels(QObject):
         track = view.track_at(y)
         if not segments or track is None:
             return False
-        start = max(0, view.frame_at(x))
-        if w.editor.snapping:
-            targets = edits.snap_targets(w.editor.timeline, w.editor.playhead)
-            snapped = edits.snap(start, targets, int(view.frames_per_px * 8))
-            start = start if snapped is None else snapped
+        start = self.drop_frame(x)
         programme = w.editor.programme
         name = programme.timeline.tracks[track].name
         rate = programme.timeline.rate
