@@ -496,3 +496,41 @@ def test_destinations_dialog_from_the_menu_and_from_a_push_without_any(qtbot, ho
     assert opened == [DestinationsDialog, DestinationsDialog]
     assert row is not None and row["destination"] == "usb"
     w.close()
+
+
+def test_an_audio_file_dropped_from_the_desktop_is_imported_where_it_lands(qtbot, home, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+
+    w, panels = open_window(qtbot, home)
+    w.add_track_defaults()
+    view = w.timeline_view
+    view.set_zoom(RATE / 100)
+    view.horizontalScrollBar().setValue(0)
+    w.editor.snapping = False
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(tone_file(tmp_path / "phỏng vấn.wav", 1.0, 300))])
+    pos = QPointF(100, view.track_top(1) + view.track_height / 2)  # 1 s, second track
+    enter = QDragEnterEvent(
+        pos.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        pos,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), drop)
+    assert drop.isAccepted(), w.prompts.asked
+    clips = w.editor.timeline.tracks[1].clips
+    assert len(clips) == 1 and abs(clips[0].start - RATE) <= RATE // 100
+    assert clips[0].length == RATE
+    w.act_undo.trigger()
+    assert w.editor.timeline.tracks[1].clips == ()
+    w.close()

@@ -98,6 +98,13 @@ class MetersPanel(QWidget):
         self.graph.set_target(target_lufs, tolerance_lu)
 
 
+def _local_files(mime) -> list[str]:
+    if not mime.hasUrls():
+        return []
+    paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p and os.path.isfile(p)]
+
+
 class _TimelineDrops(QObject):
     """Event filter on the timeline's viewport: accepts library segments."""
 
@@ -110,6 +117,10 @@ class _TimelineDrops(QObject):
 
         kind = event.type()
         view = self.panels.window.timeline_view
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            files = _local_files(event.mimeData())
+            if files and not event.mimeData().hasFormat(SEGMENT_MIME):
+                return self._files(kind, event, files)
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if event.mimeData().hasFormat(SEGMENT_MIME):
                 pos = event.position()
@@ -136,6 +147,20 @@ class _TimelineDrops(QObject):
                 event.ignore()
             return True
         return False
+
+    def _files(self, kind, event, files: list[str]) -> bool:
+        """Audio files dragged in from the desktop are imported where they are dropped."""
+        pos = event.position()
+        track = self.panels.window.timeline_view.track_at(pos.y())
+        frame = self.panels.drop_frame(pos.x())
+        if kind == QEvent.Type.Drop:
+            self._show_line(None)
+            self.panels.window.import_files(files, track, frame)
+        else:
+            self._show_line(frame)
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        return True
 
     def _show_line(self, frame: int | None) -> None:
         view = self.panels.window.timeline_view
