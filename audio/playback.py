@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import sounddevice as sd
@@ -60,6 +61,9 @@ class ProgrammeFeed:
         self.underflows = 0
         self.error: BaseException | None = None
         self.active = False  # False: `pull` plays silence (a duplex stream before playback)
+        # Called on the render thread (never the audio thread) with each rendered block, e.g.
+        # `audio.metering.MasterMeter.tap`; it must copy what it keeps and must not block.
+        self.tap: Callable[[np.ndarray], None] | None = None
 
     # -- worker -------------------------------------------------------------------------------
     def start(
@@ -132,6 +136,9 @@ class ProgrammeFeed:
             self._seg_peak[k] = np.abs(out[:n]).max(axis=0)
             self._seg_count += 1
             ring.write(out[:n])
+            tap = self.tap
+            if tap is not None:
+                tap(out[:n])
             pos += n
 
     # -- audio thread -------------------------------------------------------------------------
@@ -218,6 +225,10 @@ class Player:
     @property
     def underflows(self) -> int:
         return self._feed.underflows + self._stream_underflows
+
+    def set_tap(self, tap: Callable[[np.ndarray], None] | None) -> None:
+        """Hand every rendered master block to `tap` on the render thread (for meters)."""
+        self._feed.tap = tap
 
     def set_timeline(self, timeline: Timeline) -> None:
         """Play `timeline` from the next rendered block on (a single reference assignment)."""

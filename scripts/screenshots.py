@@ -10,6 +10,7 @@ a demo programme from a Vietnamese voice (espeak-ng) and tones (sox), opens the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -155,6 +156,46 @@ def demo_programme(store, files):
     return p.with_changes(timeline=tl)
 
 
+def fill_panels(window, panels, files, work: Path) -> None:
+    """Library segments, an outbox item and a loudness graph, so the panels show something."""
+    import numpy as np
+
+    from audio.loudness import LoudnessMeter
+    from audio.mixer import render
+
+    lib = panels.library
+    if not lib.search(""):
+        for name, title, kind in (
+            ("tin-1", "Tin tiêm phòng gia súc, gia cầm", "news_item"),
+            ("tin-2", "Dự báo thời tiết: mưa rào và dông", "news_item"),
+            ("bed", "Nhạc nền buổi sáng", "music_bed"),
+            ("jingle", "Nhạc hiệu đầu bản tin", "jingle"),
+        ):
+            info = window.store.import_file(str(files[name]), 48_000)
+            with contextlib.suppress(Exception):
+                lib.add(info, title=title, kind=kind, tags="bản tin, xã")
+    panels.library_dock.refresh()
+    box = panels.outbox
+    if not box.destinations():
+        usb = work / "usb"
+        usb.mkdir(exist_ok=True)
+        box.add_destination("Loa xã Tân Lập (USB)", "folder", str(usb))
+        box.enqueue(files["tin-1"], "Loa xã Tân Lập (USB)", {"title": "Bản tin sáng"}, "uu-tien")
+    panels.outbox_view.refresh()
+    tl = window.editor.timeline
+    mix = render(tl, lambda sid: window.store.frames(sid, tl.rate), 0, tl.length)
+    meter = LoudnessMeter(tl.rate, 2, true_peak=False)
+    meter.feed(mix)
+    panels.meters.graph.set_series(meter.short_term_series())
+    panels.meters.readout.set_integrated(meter.integrated_lufs())
+    window.mixer.set_loudness(meter.integrated_lufs())
+    panels.meters.bar.set_levels(
+        20 * np.log10(max(float(np.abs(mix[-48_000:]).max()), 1e-9)),
+        meter.momentary_lufs(),
+        meter.short_term_lufs(),
+    )
+
+
 def settle(app, seconds: float = 0.3) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -195,7 +236,7 @@ def _shoot(out: Path, work: Path) -> int:
     from studio.paths import StudioHome
     from studio.programme import save_programme
     from studio.settings import Settings
-    from ui.app import build_window, create_app
+    from ui.app import build_window, create_app, install_panels
     from ui.dialogs import MissingMediaDialog, SettingsDialog, ShortcutsDialog
 
     home = StudioHome.default().ensure()
@@ -217,10 +258,12 @@ def _shoot(out: Path, work: Path) -> int:
         settings.set("language", lang)
         settings.set("theme", theme)
         window = build_window(home, settings)
+        panels = install_panels(window, start_worker=False)
         window.move(0, 0)
         window.resize(1366, 768)
         window.show()
         window.open_path(str(path), ask=False)
+        fill_panels(window, panels, files, work)
         window.editor.select([ClipRef(1, 0)])
         window.editor.set_playhead(int(3.5 * 48_000))
         settle(app, 0.5)
@@ -236,6 +279,12 @@ def _shoot(out: Path, work: Path) -> int:
             window.timeline_view.scroll_to_frame(int(2.62 * 48_000), 0.0)
             shot(window.timeline_view, "timeline-samples")
             shot(window.mixer_dock, "mixer")
+            for key in ("library", "meters", "recording"):
+                shot(window.panels[key], f"panel-{key}")
+            window.panels["outbox"].raise_()
+            shot(window, "main-vi-outbox-tab")
+            shot(window.panels["outbox"], "panel-outbox")
+            window.mixer_dock.raise_()
             dialog = ShortcutsDialog(window.shortcut_rows(), window)
             dialog.show()
             shot(dialog, "help-shortcuts")
@@ -253,7 +302,7 @@ def _shoot(out: Path, work: Path) -> int:
             shot(md, "missing-media")
             md.close()
         window.editor.session.history.mark_saved()
-        window.close()
+        window.close()  # stops the panels' threads too
         window.deleteLater()
         settle(app, 0.1)
     for p in saved:

@@ -76,3 +76,25 @@ def test_bundle_runs_the_cli(bundle, tmp_path):
     rows = json.loads(run("loudness", tmp_path / "out.mp3", "--json"))
     assert abs(rows[0]["duration_s"] - 2.0) < 0.03
     shutil.rmtree(tmp_path / "home")
+
+
+@pytest.mark.slow
+def test_bundle_opens_the_window_and_quits_cleanly(bundle, tmp_path):
+    """`studio` with no arguments: the whole window (library, meters, outbox panels, the
+    outbox sender) opens from the bundle and closes itself after STUDIO_QUIT_AFTER_MS."""
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "STUDIO_HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+        "STUDIO_MAXIMISE": "0",
+        "STUDIO_QUIT_AFTER_MS": "2500",
+    }
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run(
+        [str(bundle)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    # the panels opened the embedded library (SQLite, migrated) in the studio home
+    assert (home / "library.sqlite3").is_file(), sorted(home.rglob("*"))

@@ -107,6 +107,10 @@ class ScriptedPrompts:
     def text(self, title, label, value=""):
         return self._next("text")
 
+    def choose(self, title, label, items):
+        self.asked.append(("choose", label, list(items)))
+        return self._next("choose", items[0] if items else None)
+
 
 def tone_file(path, seconds: float, freq: float, channels: int = 1, amp: float = 0.5) -> str:
     t = np.arange(int(seconds * RATE)) / RATE

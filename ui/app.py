@@ -2,6 +2,9 @@
 
 `run_window(path)` is what `studio` with no sub-command calls. The data folder is
 `StudioHome.default()` (SQLite library and local media store inside it): no server is needed.
+It docks the library, meters, outbox and recording panels (`ui/panels.py`) and runs the
+outbox sender while the window is open. `STUDIO_QUIT_AFTER_MS=N` closes the window after N ms
+with exit code 0 (the packaged build's smoke test).
 """
 
 from __future__ import annotations
@@ -112,23 +115,53 @@ def build_window(home: StudioHome, settings: Settings, **kwargs):
     return window
 
 
+def install_panels(window, **kwargs):
+    """Dock and wire the separately written panels (library, meters, outbox, recording)."""
+    from ui.panels import StudioPanels
+
+    window.studio_panels = StudioPanels(window, **kwargs)
+    return window.studio_panels
+
+
+def quit_after_ms() -> int | None:
+    """`STUDIO_QUIT_AFTER_MS` as a whole number of milliseconds, or None."""
+    value = os.environ.get("STUDIO_QUIT_AFTER_MS", "").strip()
+    try:
+        return max(0, int(value)) if value else None
+    except ValueError:
+        return None
+
+
 def run_window(programme_path: str | None) -> int:
     home = StudioHome.default().ensure()
     settings = Settings(home.settings_file)
     create_app()
     window = build_window(home, settings)
+    panels = install_panels(window)
     if os.environ.get("STUDIO_MAXIMISE", "1") == "1":
         window.showMaximized()
     else:
         window.show()
 
     def start() -> None:
-        if window.offer_recovery():
-            return
-        if programme_path:
-            window.open_path(programme_path, ask=False)
-        else:
-            window.add_track_defaults()
+        if quit_ms is not None:
+            return  # a smoke test: no questions asked
+        if not window.offer_recovery():
+            if programme_path:
+                window.open_path(programme_path, ask=False)
+            else:
+                window.add_track_defaults()
+        # after the document is settled, so recovered takes land in the programme on screen
+        panels.offer_take_recovery()
 
+    quit_ms = quit_after_ms()
     QTimer.singleShot(0, start)
-    return QApplication.instance().exec()
+    if quit_ms is not None:
+
+        def quit_now() -> None:
+            window.close()  # stops the panels' threads and the player, as a user's close does
+            QApplication.instance().quit()
+
+        QTimer.singleShot(quit_ms, quit_now)
+    code = QApplication.instance().exec()
+    return code

@@ -459,10 +459,17 @@ class LibraryDock(QDockWidget):
         )
         self.unused_days.setPrefix(QCoreApplication.translate("LibraryDock", "Not used for "))
         self.unused_days.setSuffix(QCoreApplication.translate("LibraryDock", " days"))
-        for w in (self.kind_filter, self.category_filter, self.valid_today, self.hide_expired):
-            filters.addWidget(w)
-        filters.addWidget(self.unused_days)
+        # Two short rows rather than one long one: the dock fits beside the timeline on a
+        # 1366-pixel screen.
+        filters.addWidget(self.kind_filter, 1)
+        filters.addWidget(self.category_filter, 1)
+        filters.addWidget(self.unused_days, 1)
         layout.addLayout(filters)
+        checks = QHBoxLayout()
+        checks.addWidget(self.valid_today)
+        checks.addWidget(self.hide_expired)
+        checks.addStretch(1)
+        layout.addLayout(checks)
 
         dates = QHBoxLayout()
         self.recorded_from = SegmentDialog._date_edit(None)

@@ -56,8 +56,8 @@ EXPORT_ENCODING = {
 # creates each widget and calls `window.install_panel(key, widget)` when merging.
 PANEL_SLOTS = {
     # key: (dock area, module that provides the widget)
-    "recording": (Qt.DockWidgetArea.RightDockWidgetArea, "ui/recording_panel.py"),
-    "meters": (Qt.DockWidgetArea.RightDockWidgetArea, "ui/meters.py"),
+    "recording": (Qt.DockWidgetArea.LeftDockWidgetArea, "ui/recording_panel.py"),
+    "meters": (Qt.DockWidgetArea.BottomDockWidgetArea, "ui/meters.py"),
     "library": (Qt.DockWidgetArea.LeftDockWidgetArea, "ui/library_dock.py"),
     "outbox": (Qt.DockWidgetArea.BottomDockWidgetArea, "ui/outbox_view.py"),
 }
@@ -65,6 +65,9 @@ PANEL_SLOTS = {
 
 class MainWindow(QMainWindow):
     documentOpened = Signal(str)
+    exported = Signal(object)  # the export.master.MasterResult of a finished export
+    closing = Signal()  # the close was accepted: panels stop their threads now
+    exportTargetChanged = Signal()  # noqa: N815 - the loudness preset changed in Settings
 
     def __init__(
         self,
@@ -155,7 +158,8 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(dock.toggleViewAction())
 
     def install_panel(self, key: str, widget: QWidget, title: str | None = None) -> QDockWidget:
-        """Dock a separately written panel in its slot (see PANEL_SLOTS)."""
+        """Dock a separately written panel in its slot (see PANEL_SLOTS); a panel that is a
+        QDockWidget already is docked as it is."""
         area = PANEL_SLOTS[key][0]
         titles = {
             "recording": self.tr("Recording"),
@@ -163,10 +167,17 @@ class MainWindow(QMainWindow):
             "library": self.tr("Library"),
             "outbox": self.tr("Outbox"),
         }
-        dock = QDockWidget(title or titles[key], self)
-        dock.setObjectName(f"{key}Dock")
-        dock.setWidget(widget)
+        if isinstance(widget, QDockWidget):
+            dock = widget
+            if title:
+                dock.setWindowTitle(title)
+        else:
+            dock = QDockWidget(title or titles[key], self)
+            dock.setObjectName(f"{key}Dock")
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if key == "meters":  # beside the mixer, not under it
+            self.splitDockWidget(self.mixer_dock, dock, Qt.Orientation.Horizontal)
         if key == "outbox":
             self.tabifyDockWidget(self.mixer_dock, dock)
             self.mixer_dock.raise_()
@@ -751,8 +762,11 @@ class MainWindow(QMainWindow):
             preset = get_preset(DEFAULT_PRESET)
         self.mixer.target_lufs = preset.target_lufs
         self.mixer.set_loudness(None)
+        self.exportTargetChanged.emit()
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, then=None):
+        """Ask where, then export; `then(result)` runs after a successful export. The Job, or
+        None when nothing was started."""
         p = self.editor.programme
         if p.timeline.length == 0:
             self.prompts.error(
@@ -761,15 +775,16 @@ class MainWindow(QMainWindow):
                     "Chương trình trống: hãy thêm âm thanh trước khi xuất.",
                 ).message()
             )
-            return
+            return None
         stem = (
             self.editor.session.path.stem if self.editor.session.path else p.title
         ) or "bulletin"
         path = self.prompts.export_path(str(self.home.exports / f"{stem}.mp3"))
         if path:
-            self.export_mp3(path)
+            return self.export_mp3(path, then)
+        return None
 
-    def export_mp3(self, path: str):
+    def export_mp3(self, path: str, then=None):
         """Export through the job helper; returns the Job."""
         from export.encoders import Tags
         from export.master import export_master
@@ -793,6 +808,9 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.last_export = result
+            self.exported.emit(result)
+            if then is not None:
+                then(result)
             self.statusBar().showMessage(
                 self.tr("Exported %1 (%2, gain %3 dB)")
                 .replace("%1", os.path.basename(str(result.path)))
@@ -854,6 +872,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.closing.emit()
         self.playback.close()
         self.jobs.cancel_all()
         self.jobs.wait(10_000)

@@ -36,6 +36,7 @@ class PlaybackController(QObject):
     levelsChanged = Signal(object)  # whatever Player.levels() returns (per-channel peaks)
     stateChanged = Signal(bool)  # playing or not
     failed = Signal(str)
+    aboutToPlay = Signal(object)  # noqa: N815 - the player, just before it starts (meter taps)
 
     def __init__(
         self, editor, sources: Callable, factory=default_player_factory, device=None, parent=None
@@ -82,6 +83,7 @@ class PlaybackController(QObject):
                 start = 0
             self._started_at = start
             player.set_timeline(self.editor.timeline)
+            self.aboutToPlay.emit(player)
             player.play(start_frame=start, end_frame=end, loop=loop)
         except StudioError as exc:
             self.failed.emit(exc.message())

@@ -98,3 +98,9 @@ class Prompts:
     def text(self, title: str, label: str, value: str = "") -> str | None:
         v, ok = QInputDialog.getText(self.parent, title, label, text=value)
         return v if ok else None
+
+    def choose(self, title: str, label: str, items: list[str]) -> str | None:
+        if not items:
+            return None
+        v, ok = QInputDialog.getItem(self.parent, title, label, items, 0, False)
+        return v if ok else None

@@ -784,4 +784,130 @@
         <translation>Thêm rãnh (Ctrl+T)</translation>
     </message>
 </context>
+<context>
+    <name>StudioPanels</name>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>&amp;Destinations…</source>
+        <translation>&amp;Nơi nhận…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>&amp;Publish</source>
+        <translation>&amp;Phát hành</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>&amp;Push to destination…</source>
+        <translation>&amp;Gửi đến nơi nhận…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Checking the export</source>
+        <translation>Đang kiểm tra tệp xuất</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>No destination is set up yet. Set one up now?</source>
+        <translation>Chưa có nơi nhận nào. Thiết lập ngay bây giờ?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Not ready for broadcast: see the lines marked ✗.</source>
+        <translation>Chưa sẵn sàng phát sóng: xem các dòng có dấu ✗.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Nothing was recorded.</source>
+        <translation>Không thu được gì.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Priority:</source>
+        <translation>Mức ưu tiên:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Measure recording &amp;latency…</source>
+        <translation>Đo độ &amp;trễ khi thu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recording latency: %1 ms</source>
+        <translation>Độ trễ khi thu: %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Push to destination</source>
+        <translation>Gửi đến nơi nhận</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Queued for %1</source>
+        <translation>Đã xếp hàng gửi đến %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Ready for broadcast.</source>
+        <translation>Sẵn sàng phát sóng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recording… press R to stop.</source>
+        <translation>Đang thu… bấm R để dừng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recovered recordings were added.</source>
+        <translation>Đã thêm các bản thu được khôi phục.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recovered recordings</source>
+        <translation>Bản thu khôi phục</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Recovering recordings</source>
+        <translation>Đang khôi phục bản thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Send “%1” to:</source>
+        <translation>Gửi “%1” đến:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Take added to the track.</source>
+        <translation>Đã thêm bản thu vào rãnh.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>The unfinished recordings stay in %1.</source>
+        <translation>Các bản thu dở dang vẫn được giữ trong %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Untitled programme</source>
+        <translation>Chương trình chưa đặt tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>%1 recording(s) were cut short when the app stopped. Recover them and add them to the programme on a track of their own?</source>
+        <translation>Có %1 bản thu bị ngắt giữa chừng khi ứng dụng dừng. Khôi phục và thêm chúng vào chương trình trên một rãnh riêng?</translation>
+    </message>
+</context>
+<context>
+    <name>MetersPanel</name>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Master</source>
+        <translation>Tổng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels.py" />
+        <source>Loudness over time (after export)</source>
+        <translation>Độ to theo thời gian (sau khi xuất)</translation>
+    </message>
+</context>
 </TS>
