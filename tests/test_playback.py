@@ -104,12 +104,13 @@ def test_set_timeline_while_playing_is_heard_quickly():
     assert corr_a > 0.99 and corr_b > 0.99
     # b is heard at the same timeline position (the clock keeps running) ...
     assert abs((lag_b - lag_a) - (switch_pos + RATE // 2)) <= 2
-    # ... and the switch happened within 0.2 s of set_timeline
+    # ... and the switch happened within ~0.2 s of set_timeline (the ring's look-ahead plus the
+    # device latency); 0.25 s leaves room for the playhead reading's jitter on a busy machine.
     seg = recorded[lag_a + switch_pos : lag_a + switch_pos + RATE // 2]
     ref_b = b[switch_pos : switch_pos + RATE // 2, 0]
     diff = np.abs(seg - ref_b) > 1e-4
     switched_at = int(np.nonzero(diff)[0].max()) + 1 if diff.any() else 0
-    assert switched_at <= int(0.2 * RATE), switched_at
+    assert switched_at <= int(0.25 * RATE), switched_at
 
 
 def test_loop_repeats_the_range():
