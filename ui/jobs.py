@@ -83,14 +83,25 @@ class _Runnable(QRunnable):
 class JobRunner(QObject):
     """Runs jobs on a thread pool, each with a modal progress dialog that can cancel it."""
 
-    def __init__(self, parent: QWidget | None = None, synchronous: bool = False):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        synchronous: bool = False,
+        *,
+        pool: QThreadPool | None = None,
+        show_dialog: bool | None = None,
+    ):
+        """`pool` replaces the runner's own one-thread pool; `show_dialog=False` is for
+        callers that show progress themselves (an inline bar) through `on_progress`."""
         super().__init__(parent)
         self._parent = parent
         self.synchronous = synchronous
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # one long job at a time keeps the disk and CPU sane
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)  # one long job at a time keeps the disk and CPU sane
+        self.pool = pool
         self.jobs: list[Job] = []
-        self.show_dialog = not synchronous
+        self.show_dialog = (not synchronous) if show_dialog is None else show_dialog
 
     def run(
         self,
@@ -99,10 +110,13 @@ class JobRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
+        on_progress: Callable[[float], None] | None = None,
     ) -> Job:
         job = Job(title)
         signals = _Signals(self)
         runnable = _Runnable(job, work, signals)
+        if on_progress is not None:
+            signals.progress.connect(on_progress)
         dialog = None
         if self.show_dialog:
             dialog = QProgressDialog(title, self.tr("Cancel"), 0, 1000, self._parent)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
     QThreadPool,
     QTimer,
@@ -55,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audio.errors import Cancelled, StudioError
+from audio.errors import StudioError
 from studio.library import (
     ImportReport,
     Library,
@@ -64,6 +62,7 @@ from studio.library import (
     SegmentKind,
     SegmentView,
 )
+from ui.jobs import Job, JobRunner
 
 SEGMENT_MIME = "application/x-studio-segment"
 PAGE_ROWS = 200  # rows shown per search; the count says how many matched in all
@@ -126,49 +125,6 @@ def _format_duration(seconds: float) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-# --- background jobs ----------------------------------------------------------------------------
-
-
-class _JobSignals(QObject):
-    progress = Signal(float)
-    finished = Signal(object)
-    failed = Signal(object)
-
-
-class Job(QRunnable):
-    """Runs `work(progress)` on the thread pool; signals reach the GUI thread queued.
-
-    `cancel()` makes the next progress call raise Cancelled inside the job. Progress signals
-    are emitted only when the whole percent changes, so a fast job does not flood the GUI.
-    """
-
-    def __init__(self, work: Callable[[Callable[[float], None]], object]):
-        super().__init__()
-        self.work = work
-        self.signals = _JobSignals()
-        self._cancel = threading.Event()
-        self._last_pct = -1
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def _progress(self, fraction: float) -> None:
-        if self._cancel.is_set():
-            raise Cancelled
-        pct = int(fraction * 100)
-        if pct != self._last_pct:
-            self._last_pct = pct
-            self.signals.progress.emit(fraction)
-
-    def run(self) -> None:
-        try:
-            result = self.work(self._progress)
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
 
 
 # --- the table model ----------------------------------------------------------------------------
@@ -423,11 +379,12 @@ class LibraryDock(QDockWidget):
         self.setObjectName("LibraryDock")
         self.library = library
         self.preview = preview
-        self.pool = pool or QThreadPool.globalInstance()
-        if search_pool is None:
-            search_pool = QThreadPool(self)
-            search_pool.setMaxThreadCount(1)
-        self.search_pool = search_pool
+        # The one job helper, twice: imports (one at a time, inline progress bar) and
+        # searches (one thread, the newest answer wins), so a search never waits on an import.
+        self.imports = JobRunner(self, pool=pool, show_dialog=False)
+        self.searches = JobRunner(self, pool=search_pool, show_dialog=False)
+        self.pool = self.imports.pool
+        self.search_pool = self.searches.pool
         self._generation = 0  # of the newest search; older answers are dropped
         self.job: Job | None = None
         self._sort = ("title", False)
@@ -583,9 +540,7 @@ class LibraryDock(QDockWidget):
             except StudioError as exc:
                 return generation, exc
 
-        job = Job(work)
-        job.signals.finished.connect(self._search_done)
-        self.search_pool.start(job)
+        self.searches.run("search", work, on_done=self._search_done)
 
     def _search_done(self, answer: tuple) -> None:
         generation, rows = answer
@@ -719,18 +674,20 @@ class LibraryDock(QDockWidget):
             )
             return None
         paths = [str(p) for p in paths]
-        job = Job(lambda progress: self.library.import_paths(paths, kind=kind, progress=progress))
-        job.signals.progress.connect(self._import_progress)
-        job.signals.finished.connect(self._import_done)
-        job.signals.failed.connect(self._import_failed)
-        self.job = job
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.import_button.setEnabled(False)
         self.status.setText(QCoreApplication.translate("LibraryDock", "Importing…"))
-        self.pool.start(job)
-        return job
+        self.job = self.imports.run(
+            "import",
+            lambda progress: self.library.import_paths(paths, kind=kind, progress=progress),
+            on_done=self._import_done,
+            on_error=self._import_failed,
+            on_cancel=self._end_job,
+            on_progress=self._import_progress,
+        )
+        return self.job
 
     def cancel_import(self) -> None:
         if self.job is not None:
