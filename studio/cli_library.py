@@ -12,6 +12,7 @@ import sys
 
 from audio.errors import localized as _t
 from studio.library import SearchQuery, SegmentKind, open_library
+from studio.library.search import SORT_COLUMNS
 from studio.paths import StudioHome
 
 
@@ -142,20 +143,7 @@ def register(sub) -> None:
     p.add_argument(
         "--sort",
         default="title",
-        choices=[
-            "title",
-            "kind",
-            "category",
-            "duration",
-            "loudness",
-            "last_used",
-            "valid_until",
-            "recorded",
-            "created",
-            "modified",
-            "author",
-            "true_peak",
-        ],
+        choices=sorted(SORT_COLUMNS),
     )
     p.add_argument("--desc", action="store_true")
     p.add_argument("--limit", type=int, default=100)
