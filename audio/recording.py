@@ -364,6 +364,7 @@ class Recorder:
         self._take_file: TakeFile | None = None
         self._take_request: tuple[Path, dict] | None = None
         self._stop_request = False
+        self._stop_at = 0  # ring frame where a requested stop ends the take
         self._take_done = threading.Event()
         self._drops_seen = 0
         self._meter = LoudnessMeter(self.rate, len(self.channels))
@@ -496,6 +497,9 @@ class Recorder:
         """Finish the current take: everything in the ring is written, then the file closed."""
         if self._take is None and self._take_request is None:
             return self._last_take
+        # End at the frames that had arrived when the user pressed Stop. Waiting for an empty
+        # ring instead could wait for ever: a live input keeps filling it.
+        self._stop_at = self.ring.written
         self._stop_request = True
         self._take_done.wait(timeout)
         return self._last_take
@@ -638,7 +642,7 @@ class Recorder:
                 if not self._take_done.is_set():
                     self._take_done.set()
                 return
-            if self._stop_request and self.ring.readable() == 0:
+            if self._stop_request and self._consumed >= self._stop_at:
                 self._stop_request = False
                 if self._take_file is not None:
                     self._end_take(None)
