@@ -555,15 +555,18 @@ class Recorder:
         path, meta, cue = self._take_request
         if cue and self._cue_ring < 0:
             return  # the callback has not started the programme yet
-        self._take_request = None
         try:
             self._take_file = TakeFile(path, self.rate, len(self.channels))
         except OSError as exc:
+            self._take_request = None
             self._last_take = Take(path, self.rate, len(self.channels), ended_by=_disk_error(exc))
             self._take_done.set()
             raise
         self._take = Take(path, self.rate, len(self.channels), meta=meta)
         self._take_start_ring = self._cue_ring if cue else self._consumed
+        # Cleared only now, so that `recording` never reads False between request and take
+        # (the panel's refresh took that window for "the take ended by itself").
+        self._take_request = None
         self._write_journal("recording")
 
     def _abandon_file(self) -> None:
