@@ -1,67 +1,66 @@
 """The command line: assemble, render and measure programmes without the window.
 
 Every user error ends with one line in the user's language and a non-zero exit code, never a
-traceback. Sub-commands live in small functions registered in `COMMANDS`.
+traceback.
+
+Adding a sub-command is one line in `COMMANDS`: its name, the module that defines it and its
+one-line help in English and Vietnamese. The module has `register(sub)`, which adds its
+parsers to the argparse sub-parsers with `set_defaults(handler=function)`; a handler takes
+(args, home) and returns the exit code. A module may register several names (give each its own
+line). Only the chosen command's module is imported, so `studio --help` and every command
+start without paying for the others' machinery (scipy, SQLAlchemy, Qt…): keep heavy imports in
+those modules or inside their handlers, never here.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
-from pathlib import Path
 
 from audio.errors import Cancelled, StudioError
 from audio.errors import localized as _t
-from audio.media import MediaStore
-from audio.timeline import TrackRole, seconds_to_frames
-from studio import cli_export, cli_library, cli_loudness, cli_publish, cli_record
-from studio.edits import add_source_clip
-from studio.paths import StudioHome
-from studio.programme import Programme, load_programme, save_programme
+
+# name: (module, English help, Vietnamese help); help None keeps an alias out of the listing.
+COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
+    "new": ("studio.cli_programme", "create an empty programme", "tạo chương trình trống"),
+    "add": ("studio.cli_programme", "add an audio file to a track", "thêm tệp âm thanh vào rãnh"),
+    "loudness": (
+        "studio.cli_loudness",
+        "measure loudness (BS.1770 / EBU R128)",
+        "đo độ lớn âm thanh (BS.1770 / EBU R128)",
+    ),
+    "check": (
+        "studio.cli_loudness",
+        "broadcast-ready check of a finished file",
+        "kiểm tra tệp đã sẵn sàng phát chưa",
+    ),
+    "library": ("studio.cli_library", "the segment library", "thư viện đoạn âm thanh"),
+    "export": (
+        "studio.cli_export",
+        "export with a destination preset, a range or each marked region",
+        "xuất theo mẫu nơi nhận, theo đoạn hoặc từng đoạn đánh dấu",
+    ),
+    "render": ("studio.cli_export", None, None),  # the name the first releases used
+    "record": ("studio.cli_record", "record from an input (timer recording)", "thu âm (hẹn giờ)"),
+    "recover-takes": (
+        "studio.cli_record",
+        "recover takes cut short by a crash",
+        "khôi phục bản thu bị gián đoạn",
+    ),
+    "destinations": ("studio.cli_publish", "configure destinations", "cấu hình nơi gửi"),
+    "push": ("studio.cli_publish", "send a file to a destination", "gửi tệp tới nơi gửi"),
+    "outbox": ("studio.cli_publish", "show or manage the outbox", "xem, quản lý hộp thư đi"),
+}
 
 
-def _store(home: StudioHome) -> MediaStore:
-    return MediaStore(home.ensure().media)
+def _chosen(argv: list[str]) -> str | None:
+    return argv[0] if argv and argv[0] in COMMANDS else None
 
 
-def cmd_new(args: argparse.Namespace, home: StudioHome) -> int:
-    path = Path(args.programme)
-    if path.exists() and not args.force:
-        raise StudioError(
-            f"'{path}' already exists (use --force to replace it).",
-            f"'{path}' đã tồn tại (dùng --force để ghi đè).",
-        )
-    save_programme(Programme(title=args.title or path.stem), path)
-    print(_t(f"Created {path}", f"Đã tạo {path}"))
-    return 0
-
-
-def cmd_add(args: argparse.Namespace, home: StudioHome) -> int:
-    programme = load_programme(args.programme)
-    rate = programme.timeline.rate
-    info = _store(home).import_file(args.audio, rate)
-    start = None if args.at is None else seconds_to_frames(args.at, rate)
-    role = TrackRole(args.role) if args.role else None
-    programme = add_source_clip(
-        programme, info, args.track, start, args.gain_db, role, os.path.abspath(args.audio)
-    )
-    save_programme(programme, args.programme)
-    print(
-        _t(
-            f"Added '{info.original_name}' ({info.duration_s:.2f} s) to track '{args.track}'",
-            f"Đã thêm '{info.original_name}' ({info.duration_s:.2f} giây) vào rãnh '{args.track}'",
-        )
-    )
-    return 0
-
-
-# Sub-command modules: each has `register(subparsers)` that adds its parsers with
-# `set_defaults(handler=function)`; a handler takes (args, home) and returns the exit code.
-EXTENSIONS: list = [cli_loudness, cli_library, cli_export, cli_record, cli_publish]
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, that command's module is imported and its real parsers
+    added, otherwise every command is only a name and a line of help."""
     parser = argparse.ArgumentParser(
         prog="studio",
         description=_t(
@@ -70,36 +69,27 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("new", help=_t("create an empty programme", "tạo chương trình trống"))
-    p.set_defaults(handler=cmd_new)
-    p.add_argument("programme")
-    p.add_argument("--title")
-    p.add_argument("--force", action="store_true")
-
-    p = sub.add_parser("add", help=_t("add an audio file to a track", "thêm tệp âm thanh vào rãnh"))
-    p.set_defaults(handler=cmd_add)
-    p.add_argument("programme")
-    p.add_argument("audio")
-    p.add_argument("--track", required=True)
-    p.add_argument("--at", type=float, help=_t("start in seconds", "bắt đầu tại giây"))
-    p.add_argument("--gain-db", type=float, default=0.0)
-    p.add_argument("--role", choices=[r.value for r in TrackRole])
-
-    for module in EXTENSIONS:
-        module.register(sub)
+    if command is not None:
+        importlib.import_module(COMMANDS[command][0]).register(sub)
+        return parser
+    for name, (_module, en, vi) in COMMANDS.items():
+        if en is None:
+            sub.add_parser(name, add_help=False)
+        else:
+            sub.add_parser(name, help=_t(en, vi or en), add_help=False)
     return parser
 
 
-def run(argv: list[str], home: StudioHome | None = None) -> int:
+def run(argv: list[str], home=None) -> int:
     """Run a sub-command; return the process exit code."""
-    args = build_parser().parse_args(argv)
-    home = home or StudioHome.default()
+    args = build_parser(_chosen(argv)).parse_args(argv)
     try:
         if args.command is None:
             build_parser().print_help()
             return 2
-        return args.handler(args, home)
+        from studio.paths import StudioHome
+
+        return args.handler(args, home or StudioHome.default())
     except StudioError as exc:
         print(exc.message(), file=sys.stderr)
         return 1
@@ -115,7 +105,4 @@ def is_command(argv: list[str]) -> bool:
     """True when argv asks for a sub-command (or help) rather than the window."""
     if not argv:
         return False
-    if argv[0].startswith("-"):
-        return True
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return argv[0] in sub.choices
+    return argv[0].startswith("-") or argv[0] in COMMANDS
