@@ -3,6 +3,7 @@
 studio destinations add NAME --kind KIND --url URL [--user U] [--password-stdin] [--option K=V]
 studio destinations list | test NAME | remove NAME
 studio push FILE --to NAME [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
+    [--at 2026-12-03T06:00 [--until DATE] [--weekdays 1-5] [--times 06:00,17:30] [--repeat N]]
 studio outbox [--json] | retry ID | cancel ID | resend ID | send
 """
 
@@ -152,6 +153,15 @@ def _metadata(args: argparse.Namespace) -> dict[str, Any]:
             meta[key] = value
     if args.area:
         meta["target_areas"] = args.area
+    from studio.schedule import Schedule, schedule_from_args
+
+    schedule = schedule_from_args(
+        args.at, args.until, args.weekdays, args.times, args.repeat, args.repeat_gap
+    )
+    if schedule is not None:
+        meta["schedule"] = schedule.as_json()
+    elif meta.get("schedule") is not None:
+        meta["schedule"] = Schedule.from_json(meta["schedule"]).as_json()
     return meta
 
 
@@ -248,6 +258,33 @@ def cmd_outbox_send(args: argparse.Namespace, home: StudioHome) -> int:
     return 1 if any(r["status"] == FAILED for r in rows) else 0
 
 
+def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        _t("when to play (default: as soon as possible)", "lịch phát (mặc định: phát ngay)")
+    )
+    g.add_argument(
+        "--at",
+        metavar="YYYY-MM-DDTHH:MM",
+        help=_t("first (or only) play; a date alone with --times", "lần phát đầu (hoặc duy nhất)"),
+    )
+    g.add_argument("--until", metavar="YYYY-MM-DD", help=_t("last day", "ngày cuối"))
+    g.add_argument(
+        "--weekdays",
+        metavar="1-5",
+        help=_t("ISO weekdays, 1 = Monday … 7 = Sunday", "thứ trong tuần, 1 = Thứ Hai … 7 = CN"),
+    )
+    g.add_argument("--times", metavar="06:00,17:30", help=_t("times of day", "các giờ phát"))
+    g.add_argument(
+        "--repeat", type=int, metavar="N", help=_t("plays at each time", "số lần phát mỗi giờ")
+    )
+    g.add_argument(
+        "--repeat-gap",
+        type=float,
+        metavar="S",
+        help=_t("seconds between repeats", "số giây nghỉ giữa các lần"),
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("destinations", help=_t("configure destinations", "cấu hình nơi gửi"))
     dsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -287,6 +324,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", action="append", help=_t("target area (thôn/xóm)", "thôn/xóm nhận"))
     p.add_argument("--metadata", help=_t("JSON file with bulletin metadata", "tệp JSON thông tin"))
     p.add_argument("--name", help=_t("publish under this file name", "tên tệp khi gửi"))
+    add_schedule_arguments(p)
     p.add_argument("--wait", action="store_true")
 
     p = sub.add_parser("outbox", help=_t("show or manage the outbox", "xem, quản lý hộp thư đi"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .base import CHUNK, Destination, Item, Plan, Progress, Receipt, TransferError, sha256_file
+from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
 
 
 def folder_path(url: str) -> Path:
@@ -31,6 +32,7 @@ class FolderDestination(Destination):
         return folder_path(self.config.url)
 
     def prepare(self, item: Item) -> Plan:
+        sidecar_mode(self.config)
         return self._plan(item, str(self.folder / item.name))
 
     def check(self) -> str:
@@ -62,6 +64,12 @@ class FolderDestination(Destination):
             return Receipt(str(final), verified=True, already_there=True)
         temp = folder / plan.temp_name
         try:
+            sidecar = sidecar_bytes(self.config, plan)
+            if sidecar is not None:  # in place before the audio appears
+                from audio.fileio import atomic_write
+
+                with atomic_write(folder / sidecar_name(plan.final_name)) as f:
+                    f.write(sidecar)
             digest = hashlib.sha256()
             written = 0
             with open(plan.source, "rb") as src, open(temp, "wb") as dst:

@@ -24,6 +24,7 @@ from .base import (
     network_error,
     tls_error,
 )
+from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
 
 
 def _reply_code(exc: ftplib.Error) -> str:
@@ -50,6 +51,7 @@ class FtpDestination(Destination):
 
     def prepare(self, item: Item) -> Plan:
         host, port, folder = self._parts
+        sidecar_mode(self.config)
         scheme = "ftps" if self.tls else "ftp"
         return self._plan(item, f"{scheme}://{host}:{port}{folder.rstrip('/')}/{item.name}")
 
@@ -154,6 +156,20 @@ class FtpDestination(Destination):
         ftp.retrbinary(f"RETR {name}", digest.update, blocksize=CHUNK)
         return digest.hexdigest()
 
+    def _put_small(self, ftp: ftplib.FTP, name: str, data: bytes, plan: Plan) -> None:
+        """Store a small file under a temporary name and rename it into place."""
+        import io
+
+        temp = f".{name}.{plan.idempotency_key[:12]}.part"
+        ftp.storbinary(f"STOR {temp}", io.BytesIO(data))
+        try:
+            ftp.rename(temp, name)
+        except ftplib.error_perm:
+            if self._size(ftp, name) is None:
+                raise
+            ftp.delete(name)
+            ftp.rename(temp, name)
+
     def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
         host, port, _ = self._parts
         where = f"{host}:{port}"
@@ -172,6 +188,9 @@ class FtpDestination(Destination):
                     with contextlib.suppress(ftplib.Error):
                         ftp.delete(plan.temp_name)
                     return Receipt(plan.target, verified=True, already_there=True)
+                sidecar = sidecar_bytes(self.config, plan)
+                if sidecar is not None:  # in place before the audio appears
+                    self._put_small(ftp, sidecar_name(plan.final_name), sidecar, plan)
                 sent = [0]
 
                 def block_sent(block: bytes) -> None:

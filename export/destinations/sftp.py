@@ -27,6 +27,7 @@ from .base import (
     TransferError,
     network_error,
 )
+from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class SftpDestination(Destination):
 
     def prepare(self, item: Item) -> Plan:
         host, port, folder = self._parts
+        sidecar_mode(self.config)
         return self._plan(item, f"sftp://{host}:{port}{folder.rstrip('/')}/{item.name}")
 
     # --- connection ----------------------------------------------------------------------------
@@ -178,6 +180,19 @@ class SftpDestination(Destination):
                 digest.update(chunk)
         return digest.hexdigest()
 
+    @staticmethod
+    def _put_small(sftp: paramiko.SFTPClient, name: str, data: bytes, plan: Plan) -> None:
+        """Write a small file under a temporary name and rename it into place."""
+        temp = f".{name}.{plan.idempotency_key[:12]}.part"
+        with sftp.open(temp, "wb") as f:
+            f.write(data)
+        try:
+            sftp.posix_rename(temp, name)
+        except OSError:
+            with contextlib.suppress(OSError):
+                sftp.remove(name)
+            sftp.rename(temp, name)
+
     def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
         host, port, _ = self._parts
         where = f"{host}:{port}"
@@ -194,6 +209,9 @@ class SftpDestination(Destination):
                 with contextlib.suppress(OSError):
                     sftp.remove(plan.temp_name)
                 return Receipt(plan.target, verified=True, already_there=True)
+            sidecar = sidecar_bytes(self.config, plan)
+            if sidecar is not None:  # in place before the audio appears
+                self._put_small(sftp, sidecar_name(plan.final_name), sidecar, plan)
             sent = 0
             with open(plan.source, "rb") as src, sftp.open(plan.temp_name, "wb") as dst:
                 dst.set_pipelined(True)

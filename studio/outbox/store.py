@@ -273,6 +273,13 @@ class Outbox:
         meta.setdefault("language", "vi")
         meta["priority"] = priority
         meta.setdefault("created_at", utcnow().isoformat(timespec="seconds") + "Z")
+        schedule = meta.get("schedule")
+        if schedule is not None:
+            from studio.schedule import Schedule
+
+            if not isinstance(schedule, Schedule):
+                schedule = Schedule.from_json(schedule)
+            meta["schedule"] = schedule.as_json()
         if "duration_s" not in meta:
             meta["duration_s"] = audio_duration_s(src)
         # The broadcast-ready report the export wrote beside the file, if any.
