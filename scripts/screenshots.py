@@ -156,14 +156,14 @@ def demo_programme(store, files):
     return p.with_changes(timeline=tl)
 
 
-def fill_panels(window, panels, files, work: Path) -> None:
-    """Library segments, an outbox item and a loudness graph, so the panels show something."""
+def fill_panels(window, features, files, work: Path) -> None:
+    """Library segments, an outbox item and a loudness graph, so the docks show something."""
     import numpy as np
 
     from audio.loudness import LoudnessMeter
     from audio.mixer import render
 
-    lib = panels.library
+    lib = features["library"].library
     if not lib.search(""):
         for name, title, kind in (
             ("tin-1", "Tin tiêm phòng gia súc, gia cầm", "news_item"),
@@ -174,22 +174,23 @@ def fill_panels(window, panels, files, work: Path) -> None:
             info = window.store.import_file(str(files[name]), 48_000)
             with contextlib.suppress(Exception):
                 lib.add(info, title=title, kind=kind, tags="bản tin, xã")
-    panels.library_dock.refresh()
-    box = panels.outbox
+    features["library"].dock.refresh()
+    box = features["publishing"].outbox
     if not box.destinations():
         usb = work / "usb"
         usb.mkdir(exist_ok=True)
         box.add_destination("Loa xã Tân Lập (USB)", "folder", str(usb))
         box.enqueue(files["tin-1"], "Loa xã Tân Lập (USB)", {"title": "Bản tin sáng"}, "uu-tien")
-    panels.outbox_view.refresh()
+    features["publishing"].view.refresh()
     tl = window.editor.timeline
     mix = render(tl, lambda sid: window.store.frames(sid, tl.rate), 0, tl.length)
     meter = LoudnessMeter(tl.rate, 2, true_peak=False)
     meter.feed(mix)
-    panels.meters.graph.set_series(meter.short_term_series())
-    panels.meters.readout.set_integrated(meter.integrated_lufs())
+    meters = features["meters"].panel
+    meters.graph.set_series(meter.short_term_series())
+    meters.readout.set_integrated(meter.integrated_lufs())
     window.mixer.set_loudness(meter.integrated_lufs())
-    panels.meters.bar.set_levels(
+    meters.bar.set_levels(
         20 * np.log10(max(float(np.abs(mix[-48_000:]).max()), 1e-9)),
         meter.momentary_lufs(),
         meter.short_term_lufs(),
@@ -236,8 +237,8 @@ def _shoot(out: Path, work: Path) -> int:
     from studio.paths import StudioHome
     from studio.programme import save_programme
     from studio.settings import Settings
-    from ui.app import build_window, create_app, install_panels
-    from ui.dialogs import MissingMediaDialog, SettingsDialog, ShortcutsDialog
+    from ui.app import build_window, create_app, install_features
+    from ui.window.dialogs import MissingMediaDialog, SettingsDialog, ShortcutsDialog
 
     home = StudioHome.default().ensure()
     app = create_app()
@@ -258,12 +259,12 @@ def _shoot(out: Path, work: Path) -> int:
         settings.set("language", lang)
         settings.set("theme", theme)
         window = build_window(home, settings)
-        panels = install_panels(window, start_worker=False)
+        features = install_features(window, start_worker=False)
         window.move(0, 0)
         window.resize(1366, 768)
         window.show()
         window.open_path(str(path), ask=False)
-        fill_panels(window, panels, files, work)
+        fill_panels(window, features, files, work)
         window.editor.select([ClipRef(1, 0)])
         window.editor.set_playhead(int(3.5 * 48_000))
         settle(app, 0.5)
@@ -280,10 +281,10 @@ def _shoot(out: Path, work: Path) -> int:
             shot(window.timeline_view, "timeline-samples")
             shot(window.mixer_dock, "mixer")
             for key in ("library", "meters", "recording"):
-                shot(window.panels[key], f"panel-{key}")
-            window.panels["outbox"].raise_()
+                shot(window.docks[key], f"panel-{key}")
+            window.docks["outbox"].raise_()
             shot(window, "main-vi-outbox-tab")
-            shot(window.panels["outbox"], "panel-outbox")
+            shot(window.docks["outbox"], "panel-outbox")
             window.mixer_dock.raise_()
             dialog = ShortcutsDialog(window.shortcut_rows(), window)
             dialog.show()

@@ -13,13 +13,8 @@ from PySide6.QtGui import QDropEvent
 
 from tests import library_support
 from tests.library_support import tone
-from ui.library_dock import (
-    SEGMENT_MIME,
-    LibraryDock,
-    SegmentDialog,
-    decode_segment_mime,
-    load_translator,
-)
+from ui.library.dock import LibraryDock
+from ui.library.segments import SEGMENT_MIME, SegmentDialog, decode_segment_mime
 
 backend = library_support.backend
 db_url = library_support.db_url
@@ -93,9 +88,9 @@ def test_instant_search_as_the_user_types_in_the_background(qtbot, stocked):
 
 
 def test_a_full_page_says_so(qtbot, dock, monkeypatch):
-    import ui.library_dock
+    import ui.library.dock
 
-    monkeypatch.setattr(ui.library_dock, "PAGE_ROWS", 3)
+    monkeypatch.setattr(ui.library.dock, "PAGE_ROWS", 3)
     dock.refresh()
     assert len(shown(dock)) == 3 and "first 3" in dock.status.text()
 
@@ -267,9 +262,10 @@ def test_preview_hands_frames_to_the_player(qtbot, stocked):
 
 
 def test_vietnamese_translation(qtbot, stocked):
+    from ui.looks import load_translations
+
     app = QCoreApplication.instance()
-    translator = load_translator(app, "vi")
-    assert translator is not None
+    assert "library_vi.qm" in load_translations(app, "vi")  # what the app loads at start
     try:
         dock = LibraryDock(stocked, search_pool=ImmediatePool())
         qtbot.addWidget(dock)
@@ -277,7 +273,7 @@ def test_vietnamese_translation(qtbot, stocked):
         assert dock.model.headerData(2, Qt.Orientation.Horizontal) == "Lĩnh vực"
         assert dock.kind_filter.itemText(1) == "Nhạc hiệu"
     finally:
-        app.removeTranslator(translator)
+        load_translations(app, "en")
 
 
 def test_search_errors_are_shown_and_stale_answers_dropped(dock, stocked, monkeypatch):

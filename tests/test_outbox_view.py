@@ -48,7 +48,7 @@ def wait_until(qtbot, predicate, timeout_s=10.0):
 
 
 def test_outbox_view_status_attention_and_retry(qtbot, outbox, tmp_path):
-    from ui.outbox_view import OutboxView
+    from ui.publishing.outbox_view import OutboxView
 
     usb = tmp_path / "usb"
     outbox.add_destination("usb", "folder", str(usb))  # not mounted yet
@@ -86,7 +86,7 @@ def test_outbox_view_status_attention_and_retry(qtbot, outbox, tmp_path):
 
 
 def test_attention_notice_for_an_item_that_will_not_retry(qtbot, outbox, tmp_path):
-    from ui.outbox_view import OutboxView
+    from ui.publishing.outbox_view import OutboxView
 
     outbox.add_destination("web", "http", "https://127.0.0.1:9/x", "", {"auth": "none"})
     src = tmp_path / "a.mp3"
@@ -105,7 +105,7 @@ def test_attention_notice_for_an_item_that_will_not_retry(qtbot, outbox, tmp_pat
 
 def test_vietnamese_translation_is_complete_and_loads(qtbot, outbox):
     sources = set()
-    for f in ("ui/outbox_view.py", "ui/destinations_dialog.py"):
+    for f in ("ui/publishing/outbox_view.py", "ui/publishing/destinations_dialog.py"):
         for node in ast.walk(ast.parse((ROOT / f).read_text("utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -127,7 +127,7 @@ def test_vietnamese_translation_is_complete_and_loads(qtbot, outbox):
     assert translator.load(str(QM))
     QCoreApplication.installTranslator(translator)
     try:
-        from ui.outbox_view import OutboxView
+        from ui.publishing.outbox_view import OutboxView
 
         view = OutboxView(outbox)
         qtbot.addWidget(view)
@@ -138,7 +138,7 @@ def test_vietnamese_translation_is_complete_and_loads(qtbot, outbox):
 
 
 def test_destinations_dialog_check_save_remove(qtbot, outbox, tmp_path):
-    from ui.destinations_dialog import DestinationsDialog
+    from ui.publishing.destinations_dialog import DestinationsDialog
 
     dialog = DestinationsDialog(outbox)
     qtbot.addWidget(dialog)

@@ -14,7 +14,8 @@ from audio.playback import Player  # noqa: E402
 from audio.timeline import Clip, Timeline, Track  # noqa: E402
 from studio.settings import Settings  # noqa: E402
 from tests.pulse_device import require_pulse  # noqa: E402
-from ui.recording_panel import RecordingPanel, recording_translator  # noqa: E402
+from ui.looks import load_translations  # noqa: E402
+from ui.recording.panel import RecordingPanel  # noqa: E402
 
 RATE = 48_000
 
@@ -75,14 +76,12 @@ def test_meters_check_level_and_a_take(panel, qtbot, tmp_path):
 
 def test_vietnamese_strings_come_from_the_compiled_translation(qtbot, tmp_path):
     require_pulse()
-    translator = recording_translator("vi")
-    assert translator is not None
     app = QCoreApplication.instance()
-    app.installTranslator(translator)
+    assert "recording_vi.qm" in load_translations(app, "vi")  # what the app loads at start
     try:
         w = RecordingPanel(tmp_path / "recordings")
         qtbot.addWidget(w)
         assert w.record_button.text() == "Thu âm"
         assert w.check_button.text() == "Kiểm tra mức thu"
     finally:
-        app.removeTranslator(translator)
+        load_translations(app, "en")

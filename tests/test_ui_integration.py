@@ -1,5 +1,5 @@
 """The whole window: the library, meters, outbox and recording panels docked and wired
-(ui/panels.py) on the embedded default (SQLite library, local media store, no server)."""
+(ui/*/feature.py) on the embedded default (SQLite library, local media store, no server)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from audio.recording import TakeFile, find_unfinished_takes, journal_path, new_t
 from studio.paths import StudioHome
 from studio.settings import Settings
 from tests.ui_support import RATE, ScriptedPrompts, fake_factory, tone_file, write_demo
-from ui.app import build_window, install_panels
+from ui.app import build_window, install_features
 
+FEATURE_KEYS = ("library", "meters", "publishing", "recording")
 PANEL_THREADS = ("outbox-sender", "master-meter", "playback-render", "outbox-lease")
 
 
@@ -50,7 +51,7 @@ def leaked_since(before: set[int]) -> list:
 def reset_language(qapp):
     yield
     from audio.errors import set_language
-    from ui.app import load_translations
+    from ui.looks import load_translations
 
     set_language(None)
     load_translations(qapp, "en")
@@ -66,12 +67,12 @@ def open_window(qtbot, home, factory=fake_factory, settings=None):
     settings = settings or Settings(home.settings_file)
     w = build_window(home, settings, player_factory=factory, synchronous_jobs=True)
     w.prompts = ScriptedPrompts()
-    panels = install_panels(w)
+    features = install_features(w)
     qtbot.addWidget(w)
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
-    return w, panels
+    return w, features
 
 
 def wait_until(qtbot, predicate, timeout_s=15.0):
@@ -82,30 +83,32 @@ def wait_until(qtbot, predicate, timeout_s=15.0):
 
 
 def test_panels_are_docked_and_menus_present(qtbot, home):
-    w, panels = open_window(qtbot, home)
-    assert set(w.panels) >= {"library", "meters", "outbox"}
-    assert w.panels["outbox"] in w.tabifiedDockWidgets(w.mixer_dock)
-    assert panels.act_push in w.file_menu.actions()
-    assert panels.act_destinations in panels.publish_menu.actions()
-    assert panels.worker._thread.is_alive()
-    assert panels.meters.readout.target_lufs == -16.0  # the default preset
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
+    assert set(w.docks) >= {"library", "meters", "outbox"}
+    assert w.docks["outbox"] in w.tabifiedDockWidgets(w.mixer_dock)
+    assert pub.act_push in w.file_menu.actions()
+    assert pub.act_destinations in pub.menu.actions()
+    assert pub.worker._thread.is_alive()
+    assert meters.panel.readout.target_lufs == -16.0  # the default preset
     w.settings.set("loudness_preset", "ebu-r128")
     w._show_export_target()  # what the Settings dialog does after OK
-    assert panels.meters.readout.target_lufs == -23.0
-    assert panels.meters.graph.target_lufs == -23.0
+    assert meters.panel.readout.target_lufs == -23.0
+    assert meters.panel.graph.target_lufs == -23.0
     w.close()
 
 
 def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, home, tmp_path):
-    from ui.library_dock import encode_segment_mime
+    from ui.library.segments import encode_segment_mime
 
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     w.add_track_defaults()
     info = w.store.import_file(tone_file(tmp_path / "jingle.wav", 1.5, 660), RATE)
-    seg = panels.library.add(info, title="Nhạc hiệu đầu bản tin")
-    panels.library_dock.search_box.setText("nhạc hiệu")  # search as the user types
-    wait_until(qtbot, lambda: panels.library_dock.model.rowCount() == 1, 10)
-    assert panels.library_dock.model.segment(0).id == seg.id
+    seg = lib.library.add(info, title="Nhạc hiệu đầu bản tin")
+    lib.dock.search_box.setText("nhạc hiệu")  # search as the user types
+    wait_until(qtbot, lambda: lib.dock.model.rowCount() == 1, 10)
+    assert lib.dock.model.segment(0).id == seg.id
 
     view = w.timeline_view
     view.set_zoom(RATE / 100)  # 100 px per second
@@ -143,7 +146,7 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
     assert abs(clips[0].start - int(2.5 * RATE)) <= RATE // 100
     assert clips[0].length == info.frames
     assert w.editor.session.history.undo_description.en == "Added segment from the library"
-    usages = panels.library.usages(seg.id)
+    usages = lib.library.usages(seg.id)
     assert len(usages) == 1 and usages[0].action == "added"
 
     w.act_undo.trigger()
@@ -154,18 +157,19 @@ def test_segment_dropped_on_a_track_becomes_a_clip_and_undo_removes_it(qtbot, ho
     w.act_redo.trigger()
     end = w.editor.timeline.tracks[track].clips[0].end
     x = view.x_of(end) + 3
-    assert panels.drop_segments([{"segment_id": seg.id, "source_id": seg.source_id}], x, y)
+    assert lib.drop_segments([{"segment_id": seg.id, "source_id": seg.source_id}], x, y)
     assert [c.start for c in w.editor.timeline.tracks[track].clips][-1] == end
     w.close()
 
 
 def test_drop_outside_any_track_changes_nothing(qtbot, home, tmp_path):
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     w.add_track_defaults()
     info = w.store.import_file(tone_file(tmp_path / "bed.wav", 1.0, 220), RATE)
-    seg = panels.library.add(info, title="Nhạc nền")
+    seg = lib.library.add(info, title="Nhạc nền")
     before = w.editor.timeline
-    assert not panels.drop_segments(
+    assert not lib.drop_segments(
         [{"segment_id": seg.id, "source_id": seg.source_id}],
         10,
         1,  # the ruler
@@ -190,17 +194,18 @@ def write_unfinished_take(folder, seconds=1.0) -> object:
 
 def test_recovery_is_offered_for_an_unfinished_take_and_refusing_keeps_it(qtbot, home):
     path = write_unfinished_take(home.recordings)
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     w.add_track_defaults()
     w.prompts.queue("confirm", False)
-    assert not panels.offer_take_recovery()
+    assert not rec.offer_take_recovery()
     asked = [a for a in w.prompts.asked if a[0] == "confirm"]
     assert asked and "1" in asked[0][1]
     assert path.exists() and find_unfinished_takes(home.recordings) == [path]  # not deleted
 
     w.prompts.queue("confirm", True)
     names = {t.name for t in w.editor.timeline.tracks}
-    assert panels.offer_take_recovery()
+    assert rec.offer_take_recovery()
     recovered = [t for t in w.editor.timeline.tracks if t.name not in names]
     assert len(recovered) == 1 and len(recovered[0].clips) == 1
     assert recovered[0].clips[0].length == RATE
@@ -223,31 +228,33 @@ def test_outbox_worker_sends_a_queued_item_while_the_window_is_open(qtbot, home,
     first = box.enqueue(src, "usb", {"title": "Bản tin sáng"})
     box.close()
 
-    w, panels = open_window(qtbot, home)
-    wait_until(qtbot, lambda: panels.outbox.item(first["id"])["status"] in Status.DONE)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
+    wait_until(qtbot, lambda: pub.outbox.item(first["id"])["status"] in Status.DONE)
     assert sorted(p.read_bytes() for p in usb.rglob("*.mp3")) == [src.read_bytes()]
 
     # Push to destination… queues the last export and the worker sends it
     exported = tmp_path / "export.mp3"
     exported.write_bytes(os.urandom(30_000))
     w.last_export = type("R", (), {"path": exported})()
-    row = panels.push()
+    row = pub.push()
     assert row is not None
-    wait_until(qtbot, lambda: panels.outbox.item(row["id"])["status"] in Status.DONE)
+    wait_until(qtbot, lambda: pub.outbox.item(row["id"])["status"] in Status.DONE)
     assert len(list(usb.rglob("*.mp3"))) == 2
-    panels.outbox_view.refresh()
-    assert panels.outbox_view.model.rowCount() == 2
+    pub.view.refresh()
+    assert pub.view.model.rowCount() == 2
     w.close()
 
 
 def test_closing_stops_worker_meter_and_player_and_leaks_nothing(qtbot, home):
     before = {id(x) for x in QApplication.topLevelWidgets()}
-    w, panels = open_window(qtbot, home)
-    assert panels.worker._thread.is_alive() and panels.meter.running
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
+    assert pub.worker._thread.is_alive() and meters.meter.running
     w.playback.play()
     assert w.close()
-    assert not panels.worker._thread.is_alive()
-    assert not panels.meter.running
+    assert not pub.worker._thread.is_alive()
+    assert not meters.meter.running
     assert w.playback.player is None
     assert panel_threads() == []
     leaked = [x for x in leaked_since(before) if not owned_by(x, w)]
@@ -259,16 +266,17 @@ def test_meters_move_during_real_playback(qtbot, home, tmp_path):
     from tests.pulse_device import require_pulse
 
     require_pulse()
-    from ui.playback import default_player_factory
+    from ui.timeline.transport import default_player_factory
 
     settings = Settings(home.settings_file)
     settings.set("output_device", "pulse")
-    w, panels = open_window(qtbot, home, default_player_factory, settings)
+    w, features = open_window(qtbot, home, default_player_factory, settings)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     path, _ = write_demo(tmp_path / "demo", w.store)
     assert w.open_path(path, ask=False)
     w.act_play.trigger()
     assert w.playback.playing, w.prompts.asked
-    bar = panels.meters.bar
+    bar = meters.panel.bar
     wait_until(
         qtbot,
         lambda: bar.short_term_lufs is not None and bar.peak_db is not None,
@@ -276,7 +284,7 @@ def test_meters_move_during_real_playback(qtbot, home, tmp_path):
     )
     assert -60 < bar.momentary_lufs < 0
     assert -60 < bar.peak_db <= 0.5
-    wait_until(qtbot, lambda: panels.meters.readout.integrated_lufs is not None, 10)
+    wait_until(qtbot, lambda: meters.panel.readout.integrated_lufs is not None, 10)
     assert not w.mixer.master.loudness.text().startswith("—")  # the mixer's master reading
     first = bar.momentary_lufs
     qtbot.wait(600)
@@ -290,13 +298,14 @@ def test_meters_move_during_real_playback(qtbot, home, tmp_path):
 def test_a_take_from_the_recording_panel_lands_on_the_armed_track(qtbot, home, tmp_path):
     from audio.recording import Take
 
-    w, panels = open_window(qtbot, home)
-    assert "recording" in w.panels
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
+    assert "recording" in w.docks
     w.add_track_defaults()
     w.editor.set_playhead(RATE)
-    panels._panel_record_toggled(True)  # the panel's Record button went down at 0:01
+    rec._panel_record_toggled(True)  # the panel's Record button went down at 0:01
     path = tone_file(tmp_path / "take-1.wav", 2.0, 330)
-    assert panels.place_panel_take(Take(path=Path(path), rate=RATE, channels=1, frames=2 * RATE))
+    assert rec.place_panel_take(Take(path=Path(path), rate=RATE, channels=1, frames=2 * RATE))
     clips = w.editor.timeline.tracks[0].clips
     assert len(clips) == 1 and clips[0].start == RATE and clips[0].length == 2 * RATE
     w.act_undo.trigger()
@@ -309,23 +318,24 @@ def test_r_records_at_the_playhead_into_the_armed_track(qtbot, home, tmp_path):
     from tests.pulse_device import require_pulse
 
     require_pulse()
-    from ui.playback import default_player_factory
+    from ui.timeline.transport import default_player_factory
 
     settings = Settings(home.settings_file)
     settings.set("output_device", "pulse")
     settings.set("input_device", "pulse")
-    w, panels = open_window(qtbot, home, default_player_factory, settings)
+    w, features = open_window(qtbot, home, default_player_factory, settings)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     path, _ = write_demo(tmp_path / "demo", w.store)
     assert w.open_path(path, ask=False)
     w.editor.set_playhead(RATE // 2)
-    lag = panels.measure_latency()  # through the loopback of the virtual device
+    lag = rec.measure_latency()  # through the loopback of the virtual device
     assert lag is not None and 0 < lag < RATE // 2, w.prompts.asked
-    w.act_record.trigger()  # R: arms the current track, plays and records
-    assert panels.overdub is not None, w.prompts.asked
+    rec.act_record.trigger()  # R: arms the current track, plays and records
+    assert rec.overdub is not None, w.prompts.asked
     assert w.editor.timeline.tracks[0].armed
     qtbot.wait(1500)
-    w.act_record.trigger()  # R again: stop, the take becomes a clip
-    assert panels.overdub is None
+    rec.act_record.trigger()  # R again: stop, the take becomes a clip
+    assert rec.overdub is None
     clips = w.editor.timeline.tracks[0].clips
     new = [c for c in clips if c.name.startswith("take")]
     assert new, (w.prompts.asked, clips)
@@ -336,70 +346,77 @@ def test_r_records_at_the_playhead_into_the_armed_track(qtbot, home, tmp_path):
     assert panel_threads() == []
 
 
-def test_every_panel_wiring_string_is_translated(qapp):
-    """Every `self.tr("…")` in ui/panels.py has a Vietnamese translation that loads."""
+def test_every_feature_string_is_translated(qapp):
+    """Every `self.tr("…")` in ui/*/feature.py has a Vietnamese translation in its class's
+    context, and it loads."""
     import ast
     import xml.etree.ElementTree as ET
 
     from PySide6.QtCore import QCoreApplication
 
-    from ui.app import TRANSLATIONS, load_translations
+    from ui.looks import TRANSLATIONS, load_translations
 
     root = Path(__file__).resolve().parents[1]
-    tree = ast.parse((root / "ui" / "panels.py").read_text("utf-8"))
-    sources = {
-        node.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "tr"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-    }
-    assert len(sources) > 15
+    wanted = set()
+    for path in sorted((root / "ui").glob("*/feature.py")):
+        for cls in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            wanted |= {
+                (cls.name, node.args[0].value)
+                for node in ast.walk(cls)
+                if isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            }
+    assert len(wanted) > 15
     ts = ET.parse(TRANSLATIONS / "studio_vi.ts").getroot()
     translated = {
-        m.findtext("source"): m.findtext("translation")
+        (c.findtext("name"), m.findtext("source"))
         for c in ts.iter("context")
-        if c.findtext("name") in ("StudioPanels", "MetersPanel")
         for m in c.iter("message")
+        if m.findtext("translation")
     }
-    assert sources - set(translated) == set()
+    assert wanted - translated == set()
     load_translations(qapp, "vi")
-    assert QCoreApplication.translate("StudioPanels", "&Publish") == "&Phát hành"
+    assert QCoreApplication.translate("PublishingFeature", "&Publish") == "&Phát hành"
     assert QCoreApplication.translate("MetersPanel", "Master") == "Tổng"
+    assert QCoreApplication.translate("RecordingFeature", "&Record") == "&Thu âm"
 
 
 def test_export_shows_the_report_and_graph_and_push_queues_it(qtbot, home, tmp_path):
     from studio.outbox import Status
 
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     w.add_track_defaults()
     info = w.store.import_file(tone_file(tmp_path / "tin.wav", 4.0, 440, amp=0.2), RATE)
-    seg = panels.library.add(info, title="Tin nông nghiệp")
-    assert panels.drop_segments(
+    seg = lib.library.add(info, title="Tin nông nghiệp")
+    assert lib.drop_segments(
         [{"segment_id": seg.id, "source_id": seg.source_id}],
         5,
         w.timeline_view.track_top(0) + 10,
     )
     usb = tmp_path / "usb"
     usb.mkdir()
-    panels.outbox.add_destination("usb", "folder", str(usb))
+    pub.outbox.add_destination("usb", "folder", str(usb))
     out = tmp_path / "ban-tin.mp3"
     w.prompts.queue("export_path", str(out))
     w.prompts.queue("choose", "Khẩn cấp")  # the priority
-    panels.push()  # nothing exported yet: exports first, then pushes
+    pub.push()  # nothing exported yet: exports first, then pushes
     assert out.is_file()
     shown = [a for a in w.prompts.asked if a[0] in ("info", "error") and "✓" in a[1] + "✗"]
     assert shown, w.prompts.asked  # the broadcast-ready report
     assert "LUFS" in shown[0][1]
-    assert len(panels.meters.graph.short_term) > 10  # the loudness-over-time graph
-    assert panels.meters.readout.integrated_lufs is not None
-    actions = sorted(u.action for u in panels.library.usages(seg.id))
+    assert len(meters.panel.graph.short_term) > 10  # the loudness-over-time graph
+    assert meters.panel.readout.integrated_lufs is not None
+    actions = sorted(u.action for u in lib.library.usages(seg.id))
     assert actions == ["added", "exported", "pushed"]
-    items = panels.outbox.items()
+    items = pub.outbox.items()
     assert len(items) == 1 and items[0]["priority"] == "khan-cap"
-    wait_until(qtbot, lambda: panels.outbox.item(items[0]["id"])["status"] in Status.DONE)
+    wait_until(qtbot, lambda: pub.outbox.item(items[0]["id"])["status"] in Status.DONE)
     assert (usb / "ban-tin.mp3").read_bytes() == out.read_bytes()
     w.close()
 
@@ -407,16 +424,17 @@ def test_export_shows_the_report_and_graph_and_push_queues_it(qtbot, home, tmp_p
 def test_preview_plays_the_selected_segment_on_its_own_player(qtbot, home, tmp_path):
     from tests.ui_support import FakePlayer
 
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     info = w.store.import_file(tone_file(tmp_path / "jingle.wav", 1.0, 880), RATE)
-    panels.library.add(info, title="Nhạc hiệu")
-    dock = panels.library_dock
+    lib.library.add(info, title="Nhạc hiệu")
+    dock = lib.dock
     dock.refresh()
     wait_until(qtbot, lambda: dock.model.rowCount() == 1, 10)
     dock.table.selectRow(0)
     w.editor.set_playhead(RATE)
     dock.preview_button.click()
-    player = panels.preview_player
+    player = lib.preview_player
     assert isinstance(player, FakePlayer) and player.playing
     assert player.timelines[-1].length == info.frames
     assert np.array_equal(player.sources("preview"), w.store.frames(info.source_id, RATE))
@@ -451,7 +469,7 @@ def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monk
             QApplication.processEvents()
             time.sleep(0.01)
         seen["tracks"] = [(t.name, len(t.clips)) for t in window.editor.timeline.tracks]
-        seen["panels"] = sorted(window.panels)
+        seen["panels"] = sorted(window.docks)
         window.playback.factory = fake_factory
         window.editor.session.history.mark_saved()
         window.close()
@@ -470,29 +488,30 @@ def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monk
 
 
 def test_destinations_dialog_from_the_menu_and_from_a_push_without_any(qtbot, home, tmp_path):
-    from ui.destinations_dialog import DestinationsDialog
+    from ui.publishing.destinations_dialog import DestinationsDialog
 
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     opened = []
     usb = tmp_path / "usb"
 
     def run_dialog(dialog):
         opened.append(type(dialog))
         # what the user does in it: a folder destination, saved
-        if not panels.outbox.destinations():
-            panels.outbox.add_destination("usb", "folder", str(usb))
+        if not pub.outbox.destinations():
+            pub.outbox.add_destination("usb", "folder", str(usb))
         dialog.close()
 
-    panels.run_dialog = run_dialog
-    panels.act_destinations.trigger()
+    pub.run_dialog = run_dialog
+    pub.act_destinations.trigger()
     assert opened == [DestinationsDialog]
-    panels.outbox.remove_destination("usb")
+    pub.outbox.remove_destination("usb")
 
     exported = tmp_path / "export.mp3"
     exported.write_bytes(os.urandom(10_000))
     w.last_export = type("R", (), {"path": exported})()
     w.prompts.queue("confirm", True)  # "No destination is set up yet. Set one up now?"
-    row = panels.push()
+    row = pub.push()
     assert opened == [DestinationsDialog, DestinationsDialog]
     assert row is not None and row["destination"] == "usb"
     w.close()
@@ -501,7 +520,8 @@ def test_destinations_dialog_from_the_menu_and_from_a_push_without_any(qtbot, ho
 def test_an_audio_file_dropped_from_the_desktop_is_imported_where_it_lands(qtbot, home, tmp_path):
     from PySide6.QtCore import QMimeData, QUrl
 
-    w, panels = open_window(qtbot, home)
+    w, features = open_window(qtbot, home)
+    lib, meters, pub, rec = (features.get(k) for k in FEATURE_KEYS)
     w.add_track_defaults()
     view = w.timeline_view
     view.set_zoom(RATE / 100)

@@ -10,18 +10,16 @@ import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
-from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 
 from audio.loudness import LoudnessMeter  # noqa: E402
 from tests.loudness_material import RATE, sequence  # noqa: E402
-from ui.meters import (  # noqa: E402
+from ui.meters.widgets import (  # noqa: E402
     GOOD,
     OVER,
     IntegratedReadout,
     LoudnessGraph,
     LoudnessMeterBar,
-    meters_translator,
 )
 
 
@@ -94,9 +92,9 @@ def test_graph_paints_a_meter_series(qtbot):
 
 
 def test_vietnamese_translation(qtbot, qapp):
-    translator = meters_translator("vi")
-    assert translator is not None
-    QCoreApplication.installTranslator(translator)
+    from ui.looks import load_translations
+
+    assert "meters_vi.qm" in load_translations(qapp, "vi")  # what the app loads at start
     try:
         r = IntegratedReadout()
         qtbot.addWidget(r)
@@ -108,5 +106,4 @@ def test_vietnamese_translation(qtbot, qapp):
         bar.set_levels(-3.0, -18.0, -17.0)
         assert bar.toolTip().startswith("Đỉnh -3.0 dBTP, tức thời")
     finally:
-        QCoreApplication.removeTranslator(translator)
-    assert meters_translator("xx") is None
+        load_translations(qapp, "en")

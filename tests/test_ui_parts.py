@@ -14,7 +14,7 @@ import pytest
 
 from audio.errors import Cancelled
 from ui.timefmt import clock, ruler
-from ui.waveform import PeakPyramid, WaveformSource
+from ui.timeline.waveform import PeakPyramid, WaveformSource
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
@@ -36,7 +36,7 @@ def test_every_window_string_has_a_vietnamese_translation():
 def test_translations_load_and_translate(qapp):
     from PySide6.QtCore import QCoreApplication
 
-    from ui.app import load_translations
+    from ui.looks import load_translations
 
     loaded = load_translations(qapp, "vi")
     assert "studio_vi.qm" in loaded
@@ -49,7 +49,7 @@ def test_translations_load_and_translate(qapp):
 
 
 def test_a_font_renders_vietnamese(qapp):
-    from ui.app import choose_font, covers_vietnamese
+    from ui.looks import choose_font, covers_vietnamese
 
     family = choose_font(qapp)
     assert covers_vietnamese(family), family

@@ -15,7 +15,8 @@ from studio.paths import StudioHome
 from studio.settings import Settings
 from tests.pulse_device import InputCapture, require_pulse
 from tests.ui_support import RATE, ScriptedPrompts, write_demo
-from ui.app import build_window, load_translations
+from ui.app import build_window
+from ui.looks import load_translations
 
 pytestmark = pytest.mark.audio_device
 

@@ -21,7 +21,7 @@ from studio.programme import load_programme
 from studio.settings import Settings
 from tests.ui_support import RATE, FakePlayer, ScriptedPrompts, fake_factory, mix, write_demo
 from ui.app import build_window
-from ui.timeline_view import TITLE_H
+from ui.timeline.view import TITLE_H
 
 
 def leaked_since(before: set[int]) -> list:
@@ -50,7 +50,7 @@ def no_leaked_windows(qapp):
     # a window sets the process language and installs translators: undo both so that later
     # tests (other areas expect English) see the defaults again
     from audio.errors import set_language
-    from ui.app import load_translations
+    from ui.looks import load_translations
 
     set_language(None)
     load_translations(qapp, "en")
@@ -444,7 +444,7 @@ def test_thousands_of_qt_calls_and_emits_do_not_exhaust_none_or_true(qapp):
     (Python 3.11); ui.qt_guard gives them room, or a long session would abort."""
     from PySide6.QtGui import QColor, QImage, QPainter
 
-    from ui.editor import Editor
+    from ui.timeline.editor import Editor
 
     ed = Editor(StudioHome(__import__("pathlib").Path("/nonexistent")))
     image = QImage(10, 10, QImage.Format.Format_ARGB32)

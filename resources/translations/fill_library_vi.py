@@ -1,6 +1,6 @@
 """Fill library_vi.ts with the Vietnamese strings, then compile it (run after lupdate).
 
-pyside6-lupdate ui/library_dock.py -ts resources/translations/library_vi.ts
+pyside6-lupdate ui/library/dock.py -ts resources/translations/library_vi.ts
 python resources/translations/fill_library_vi.py
 pyside6-lrelease resources/translations/library_vi.ts
 """

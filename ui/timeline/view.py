@@ -7,6 +7,11 @@ call per pixel column. The playhead moving during playback repaints two thin str
 
 Every change goes through the Editor: a drag shows previews (`editor.preview`) and becomes one
 undo step on release (`editor.commit_preview`).
+
+Why one file of ~800 lines: painting, hit-testing and the mouse drags all work on the same
+geometry (frame ↔ x, track ↔ y, clip edges, fade handles, the gain line); split apart, each
+half would need the other's private layout. The pure parts live elsewhere (`waveform.py`,
+`studio/edits.py` for every edit and snap).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
 from ui.timefmt import clock, ruler
-from ui.waveform import WaveformSource, WaveLane
+from ui.timeline.waveform import WaveformSource, WaveLane
 
 RULER_H = 40
 TICKS_Y = 22  # time labels and ticks above, the marker band below

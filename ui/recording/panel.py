@@ -16,7 +16,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, QTime, QTimer, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QSize, QTime, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,20 +38,11 @@ from audio import devices
 from audio.errors import StudioError, current_language
 from audio.recording import CLIP_HOLD_S, Dropout, Recorder, Take, new_take_path
 
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
 CHECK_SECONDS = 6
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("RecordingPanel", text)
-
-
-def recording_translator(lang: str = "vi") -> QTranslator | None:
-    """A translator for the panel's strings (install it on the application), or None."""
-    translator = QTranslator()
-    if translator.load(str(TRANSLATIONS / f"recording_{lang}.qm")):
-        return translator
-    return None
 
 
 def _clock(frames: int, rate: int) -> str:
@@ -419,4 +410,4 @@ class RecordingPanel(QWidget):
         super().closeEvent(event)
 
 
-__all__ = ["CLIP_HOLD_S", "LevelMeter", "RecordingPanel", "recording_translator"]
+__all__ = ["CLIP_HOLD_S", "LevelMeter", "RecordingPanel"]

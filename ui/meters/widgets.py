@@ -5,21 +5,20 @@ The widgets only draw what they are given: the window reads the engine's meters 
 30–60 Hz timer and calls `set_levels` / `set_integrated` / `set_series`; nothing here runs per
 audio block, and nothing here touches audio. Source strings are English, translated through
 `QCoreApplication.translate("Meters", …)`; Vietnamese lives in
-`resources/translations/meters_vi.ts` (compiled to `.qm`, see `meters_translator`).
+`resources/translations/meters_vi.ts` (compiled to `.qm`, loaded with the others by
+`ui.looks.load_translations`). `PeakBar` is the compact per-track peak bar of the track
+headers and mixer strips.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
-
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
 GOOD = QColor("#2e9d4c")
 WARN = QColor("#e0a100")
@@ -31,15 +30,6 @@ GRID = QColor("#4a4e54")
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Meters", text)
-
-
-def meters_translator(lang: str = "vi") -> QTranslator | None:
-    """A translator for these widgets' strings (install it on the application), or None
-    when there is none for `lang`."""
-    translator = QTranslator()
-    if translator.load(str(TRANSLATIONS / f"meters_{lang}.qm")):
-        return translator
-    return None
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -320,4 +310,62 @@ class LoudnessGraph(QWidget):
         )
         m, s = divmod(int(round(total)), 60)
         p.drawText(QRectF(left, bottom + 1, width, 14), Qt.AlignmentFlag.AlignRight, f"{m}:{s:02d}")
+        p.end()
+
+
+PEAK_FLOOR_DB = -60.0
+
+
+class PeakBar(QWidget):
+    """A track's compact peak bar (track header: horizontal; mixer strip: vertical). It paints
+    the last peak it was given (linear, per channel) on a dB scale with a slow fall."""
+
+    def __init__(self, vertical: bool = True, parent=None):
+        super().__init__(parent)
+        self.vertical = vertical
+        self.levels_db: list[float] = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
+        if vertical:
+            self.setFixedWidth(14)
+            self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        else:
+            self.setFixedHeight(5)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_levels(self, peaks) -> None:
+        """`peaks`: linear peak per channel (None: silence)."""
+        if peaks is None:
+            new = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
+        else:
+            try:
+                values = [float(v) for v in peaks][:2] or [0.0]
+            except TypeError:
+                values = [float(peaks)]
+            new = [20 * math.log10(v) if v > 1e-6 else PEAK_FLOOR_DB for v in values]
+            if len(new) == 1:
+                new *= 2
+        # a quick rise and a gentle fall read better than raw block peaks
+        self.levels_db = [max(n, o - 1.5) for n, o in zip(new, self.levels_db, strict=False)]
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#3a3d43") if self.vertical else QColor("#c9cdd4"))
+        n = len(self.levels_db)
+        for i, db in enumerate(self.levels_db):
+            frac = max(0.0, min(1.0, (db - PEAK_FLOOR_DB) / -PEAK_FLOOR_DB))
+            colour = (
+                QColor("#2ecc71")
+                if db < -9
+                else QColor("#f1c40f")
+                if db < -1
+                else QColor("#e74c3c")
+            )
+            if self.vertical:
+                w = self.width() / n
+                h = self.height() * frac
+                p.fillRect(QRectF(i * w + 1, self.height() - h, w - 2, h), colour)
+            else:
+                h = self.height() / n
+                p.fillRect(QRectF(0, i * h, self.width() * frac, h - 1), colour)
+        p.setPen(Qt.PenStyle.NoPen)
         p.end()

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from audio.timeline import TrackRole
 from studio import history
-from ui.level_meter import LevelBar
-from ui.timeline_view import RULER_H
+from ui.meters.widgets import PeakBar
+from ui.timeline.view import RULER_H
 
 HEADER_W = 236
 
@@ -75,7 +75,7 @@ class TrackHeader(QFrame):
         self.pan = QSlider(Qt.Orientation.Horizontal)
         self.pan.setRange(-100, 100)
         self.pan.setToolTip(self.tr("Pan: left … right (double-click: centre)"))
-        self.meter = LevelBar(vertical=False)  # replaced by ui/meters.py track meters
+        self.meter = PeakBar(vertical=False)
         top = QHBoxLayout()
         top.setSpacing(3)
         top.addWidget(self.name, 1)
@@ -226,7 +226,7 @@ class MixerStrip(QFrame):
         self.value.setSuffix(" dB")
         self.value.setKeyboardTracking(False)
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.meter = LevelBar(vertical=True)  # MERGE POINT: ui/meters.py peak + loudness meter
+        self.meter = PeakBar(vertical=True)
         mid = QHBoxLayout()
         mid.addWidget(self.fader, 1, Qt.AlignmentFlag.AlignHCenter)
         mid.addWidget(self.meter)

@@ -1,0 +1,176 @@
+"""The meters feature: the master's peak and loudness while playing, and after an export the
+loudness-over-time graph of the file and its broadcast-ready report.
+
+`Player.set_tap` hands each rendered master block (render thread, not the audio thread) to
+`audio.metering.MasterMeter`, which measures on its own thread; one GUI timer (`METER_MS`)
+reads the latest momentary / short-term / integrated values and the heard peak. Nothing is
+signalled per audio block.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from audio.errors import StudioError, current_language
+from ui.meters.widgets import IntegratedReadout, LoudnessGraph, LoudnessMeterBar
+from ui.window.feature import Feature
+
+METER_MS = 50  # the meters' GUI timer (20 Hz); nothing is signalled per audio block
+
+
+def _db(linear: float) -> float | None:
+    return 20 * math.log10(linear) if linear > 0 else None
+
+
+class MetersPanel(QWidget):
+    """Master meters: peak / momentary / short-term bars, integrated against the target, and
+    the loudness-over-time graph of the last analysed programme."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MetersPanel")
+        self.bar = LoudnessMeterBar(self, self.tr("Master"))
+        self.bar.setFixedWidth(120)  # room for the Vietnamese labels under the bars
+        self.readout = IntegratedReadout(self)
+        self.graph = LoudnessGraph(self)
+        self.graph.setMinimumSize(160, 80)
+        self.graph_label = QLabel(self.tr("Loudness over time (after export)"))
+        self.graph_label.setWordWrap(True)
+        right = QVBoxLayout()
+        right.addWidget(self.graph_label)
+        right.addWidget(self.graph, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.bar)
+        row.addLayout(right, 1)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(4, 4, 4, 4)
+        col.addWidget(self.readout)
+        col.addLayout(row, 1)
+
+    def set_target(self, target_lufs: float, ceiling_dbtp: float, tolerance_lu: float) -> None:
+        self.bar.set_target(target_lufs, ceiling_dbtp)
+        self.readout.set_target(target_lufs, tolerance_lu)
+        self.graph.set_target(target_lufs, tolerance_lu)
+
+
+class MetersFeature(Feature):
+    """The meters dock beside the mixer, fed while the programme plays."""
+
+    key = "meters"
+
+    def __init__(self, window, options: dict | None = None):
+        from audio.metering import MasterMeter
+
+        super().__init__(window, options)
+        self.panel = MetersPanel()
+        self.dock = window.add_dock(
+            "meters",
+            self.panel,
+            self.tr("Meters"),
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+            beside=window.mixer_dock,
+        )
+        self.meter = MasterMeter(window.editor.rate)
+        self._peak_db: float | None = None
+        window.playback.aboutToPlay.connect(self._attach_meter)
+        window.playback.levelsChanged.connect(self._levels)
+        self.timer = QTimer(self)
+        self.timer.setInterval(METER_MS)
+        self.timer.timeout.connect(self.update_meters)
+        window.playback.stateChanged.connect(self._playing)
+        window.exportTargetChanged.connect(self.show_target)
+        window.exported.connect(self._exported)
+        self.show_target()
+
+    def show_target(self) -> None:
+        from export.presets import DEFAULT_PRESET, get_preset
+
+        try:
+            p = get_preset(self.window.settings.get("loudness_preset") or DEFAULT_PRESET)
+        except StudioError:
+            p = get_preset(DEFAULT_PRESET)
+        self.panel.set_target(p.target_lufs, p.ceiling_dbtp, p.tolerance_lu)
+
+    def _attach_meter(self, player) -> None:
+        """Just before playback starts: a fresh measurement, fed by the player's render thread."""
+        setter = getattr(player, "set_tap", None)
+        if setter is not None and self.meter is not None:
+            self.meter.reset()
+            setter(self.meter.tap)
+
+    def _levels(self, peaks) -> None:
+        self._peak_db = _db(max(peaks)) if peaks else None
+
+    def _playing(self, playing: bool) -> None:
+        if playing:
+            self.timer.start()
+        else:
+            self.timer.stop()
+            self.panel.bar.set_levels(None, None, None)
+
+    def update_meters(self) -> None:
+        """GUI timer: show the latest reading (never waits for the meter thread)."""
+        r = self.meter.reading()
+        self.panel.bar.set_levels(self._peak_db, r.momentary_lufs, r.short_term_lufs)
+        self.panel.readout.set_integrated(r.integrated_lufs)
+        self.window.mixer.set_loudness(r.integrated_lufs)  # "fed by the meters"
+
+    # --- export: report and loudness graph ---------------------------------------------------
+
+    def _exported(self, result) -> None:
+        path = str(result.path)
+        preset_name = self.window.export_settings().preset
+
+        def work(progress):
+            from audio.loudness import LoudnessMeter
+            from audio.media import Decoder
+            from export.check import check_file
+            from export.presets import get_preset
+
+            dec = Decoder(path)
+            meter = LoudnessMeter(dec.rate, dec.channels, true_peak=False)
+            total = max(result.frames, 1)
+            for block in dec.blocks():
+                meter.feed(block if block.ndim == 2 else block[:, None])
+                progress(min(meter.frames / total, 1.0) * 0.5)
+            report = result.report or check_file(path, get_preset(preset_name))
+            return meter.short_term_series(), meter.integrated_lufs(), report
+
+        def done(out) -> None:
+            series, integrated, report = out
+            self.panel.graph.set_series(series)
+            self.panel.readout.set_integrated(integrated)
+            self.window.mixer.set_loudness(integrated)
+            self.last_report = report
+            self.show_report(report)
+
+        self.window.jobs.run(self.tr("Checking the export"), work, done, self.window._error)
+
+    def report_text(self, report) -> str:
+        lang = current_language()
+        head = (
+            self.tr("Ready for broadcast.")
+            if report.passed
+            else self.tr("Not ready for broadcast: see the lines marked ✗.")
+        )
+        lines = [f"{'✓' if ln.passed else '✗'} {ln.message(lang)}" for ln in report.lines]
+        return head + "\n\n" + "\n".join(lines)
+
+    def show_report(self, report) -> None:
+        text = self.report_text(report)
+        if report.passed:
+            self.window.prompts.info(text)
+        else:
+            self.window.prompts.error(text)
+
+    def close(self) -> None:
+        self.timer.stop()
+        if self.meter is not None:
+            self.meter.close()
+
+
+def install(window, options: dict) -> MetersFeature:
+    return MetersFeature(window, options)

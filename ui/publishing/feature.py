@@ -1,0 +1,140 @@
+"""The publishing feature: the outbox tab beside the mixer, File/Publish → Push to
+destination…, Publish → Destinations….
+
+`OutboxWorker` sends on its own thread while the window is open (it resumes queued items and
+stale `sending` ones at start); the outbox view polls it. A push queues the last export,
+exporting first when there is none, and asks the destination and the priority.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from audio.errors import StudioError
+from ui.publishing.outbox_view import OutboxView, priority_label
+from ui.window.feature import Feature
+
+
+class PublishingFeature(Feature):
+    """The outbox, its sender thread and the push / destinations actions."""
+
+    key = "publishing"
+
+    def __init__(self, window, options: dict | None = None):
+        from studio.outbox import Outbox, OutboxWorker
+
+        super().__init__(window, options)
+        self.outbox = self.options.get("outbox")
+        self.worker = None
+        self.view = None
+        self.dock = None
+        self._add_actions()
+        if self.outbox is None:
+            try:
+                self.outbox = Outbox.open(window.home)
+            except StudioError as exc:
+                window.statusBar().showMessage(exc.message(), 10000)
+                self.act_push.setEnabled(False)
+                self.act_destinations.setEnabled(False)
+                return
+        self.worker = OutboxWorker(self.outbox, poll_s=5.0)
+        self.view = OutboxView(self.outbox, self.worker)
+        self.dock = window.add_dock(
+            "outbox",
+            self.view,
+            self.tr("Outbox"),
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+            tab_with=window.mixer_dock,
+        )
+        if self.options.get("start_worker", True):
+            self.worker.start()  # resumes queued items and takes over stale "sending" ones
+
+    def _add_actions(self) -> None:
+        w = self.window
+        self.act_push = QAction(self.tr("&Push to destination…"), w)
+        self.act_push.setShortcut("Ctrl+Shift+P")
+        self.act_push.triggered.connect(lambda _=False: self.push())
+        self.act_destinations = QAction(self.tr("&Destinations…"), w)
+        self.act_destinations.triggered.connect(lambda _=False: self.destinations_dialog())
+        self.menu = w.add_menu("publish", self.tr("&Publish"))
+        w.add_action("publish", self.act_push)
+        w.add_action("publish", self.act_destinations)
+        w.add_action("file", self.act_push, before=w.act_settings, separator=True)
+
+    def destinations_dialog(self) -> None:
+        from ui.publishing.destinations_dialog import DestinationsDialog
+
+        dialog = DestinationsDialog(self.outbox, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.run_dialog(dialog)
+
+    def run_dialog(self, dialog) -> None:
+        """Modal in the app; tests replace it."""
+        dialog.exec()
+
+    def push(self) -> dict | None:
+        """Queue the last export for a destination (export first when there is none)."""
+        w = self.window
+        last = getattr(w, "last_export", None)
+        if last is None or not Path(last.path).is_file():
+            w.export_dialog(then=lambda _result: self.push())
+            return None
+        names = [d.name for d in self.outbox.destinations()]
+        if not names:
+            if w.prompts.confirm(self.tr("No destination is set up yet. Set one up now?")):
+                self.destinations_dialog()
+            names = [d.name for d in self.outbox.destinations()]
+            if not names:
+                return None
+        name = (
+            names[0]
+            if len(names) == 1
+            else w.prompts.choose(
+                self.tr("Push to destination"),
+                self.tr("Send “%1” to:").replace("%1", os.path.basename(str(last.path))),
+                names,
+            )
+        )
+        if not name:
+            return None
+        labels = {priority_label(p): p for p in ("thuong", "uu-tien", "khan-cap")}
+        chosen = w.prompts.choose(
+            self.tr("Push to destination"), self.tr("Priority:"), list(labels)
+        )
+        if chosen is None:
+            return None
+        title = w.editor.programme.title or Path(last.path).stem
+        try:
+            row = self.outbox.enqueue(
+                last.path, name, metadata={"title": title}, priority=labels[chosen]
+            )
+        except StudioError as exc:
+            w.prompts.error(exc.message())
+            return None
+        self.worker.wake()
+        library = w.features.get("library")
+        if library is not None:
+            library.record_programme_usage("pushed")
+        self.view.refresh()
+        self.dock.show()
+        self.dock.raise_()
+        w.statusBar().showMessage(self.tr("Queued for %1").replace("%1", name), 5000)
+        return row
+
+    def close(self) -> None:
+        if self.view is not None:
+            self.view.timer.stop()
+        if self.worker is not None:
+            self.worker.stop(timeout=15.0)
+        if self.outbox is not None:
+            with contextlib.suppress(Exception):
+                self.outbox.close()
+
+
+def install(window, options: dict) -> PublishingFeature:
+    return PublishingFeature(window, options)
