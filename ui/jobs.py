@@ -5,6 +5,13 @@ reports progress with `progress(fraction)`; when the user presses Cancel, the ne
 `audio.errors.Cancelled`, which the work lets propagate. Results and errors come back on the
 GUI thread through queued signals. Tests construct the runner with `synchronous=True`, which
 runs the work at once in the caller's thread with the same callbacks.
+
+Threads: the worker only emits signals. They are received by a `_Relay` QObject that lives on
+the GUI thread, so every callback (`on_progress`, `on_done`, …) and every call on the progress
+dialog runs there. A modal QProgressDialog's `setValue()` runs the event loop inside itself;
+the relay ignores progress that arrives after the job ended and defers the end of a job that
+arrives during `setValue()`, so the dialog is never used after it is deleted (the window used
+to crash right after an export-then-push).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from audio.errors import Cancelled
@@ -80,6 +87,74 @@ class _Runnable(QRunnable):
             self.job.finished.set()
 
 
+class _Relay(QObject):
+    """The GUI-thread end of one job: its slots run on the thread that owns it (the GUI)."""
+
+    def __init__(self, runner: JobRunner, job: Job, dialog: QProgressDialog | None, callbacks):
+        super().__init__(runner)
+        self.runner, self.job, self.dialog = runner, job, dialog
+        self.on_done, self.on_error, self.on_cancel, self.on_progress = callbacks
+        self.ended = False
+        self._in_progress = False
+        self._deferred: Callable[[], None] | None = None
+        self.signals: _Signals | None = None
+
+    @Slot(float)
+    def progress(self, fraction: float) -> None:
+        if self.ended or self._in_progress:
+            return  # late, or re-entered from the dialog's own event loop: the next one shows
+        self._in_progress = True
+        try:
+            if self.dialog is not None:
+                self.dialog.setValue(int(fraction * 1000))
+            if self.on_progress is not None and not self.ended:
+                self.on_progress(fraction)
+        finally:
+            self._in_progress = False
+        if self._deferred is not None:
+            end, self._deferred = self._deferred, None
+            end()
+
+    @Slot(object)
+    def done(self, result: Any) -> None:
+        self._end(self.on_done, result)
+
+    @Slot(object)
+    def failed(self, exc: BaseException) -> None:
+        self._end(self.on_error, exc)
+
+    @Slot()
+    def cancelled(self) -> None:
+        self._end(self.on_cancel)
+
+    def _end(self, callback, *args) -> None:
+        if self.ended:
+            return
+        if self._in_progress:
+            self._deferred = lambda: self._end(callback, *args)
+            return
+        self.ended = True
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
+        if self.job in self.runner.jobs:
+            self.runner.jobs.remove(self.job)
+        self._release()
+        if callback is not None:
+            callback(*args)
+
+    def _release(self) -> None:
+        # The worker may still be returning from its last emit: free the signals after it.
+        if not self.job.finished.is_set():
+            QTimer.singleShot(5, self._release)
+            return
+        if self.signals is not None:
+            self.signals.deleteLater()
+            self.signals = None
+        self.deleteLater()
+
+
 class JobRunner(QObject):
     """Runs jobs on a thread pool, each with a modal progress dialog that can cancel it."""
 
@@ -115,8 +190,6 @@ class JobRunner(QObject):
         job = Job(title)
         signals = _Signals(self)
         runnable = _Runnable(job, work, signals)
-        if on_progress is not None:
-            signals.progress.connect(on_progress)
         dialog = None
         if self.show_dialog:
             dialog = QProgressDialog(title, self.tr("Cancel"), 0, 1000, self._parent)
@@ -126,34 +199,13 @@ class JobRunner(QObject):
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.canceled.connect(job.cancel)
-            signals.progress.connect(lambda f: dialog.setValue(int(f * 1000)))
-
-        def finish() -> None:
-            if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
-            if job in self.jobs:
-                self.jobs.remove(job)
-            signals.deleteLater()
-
-        def done(result: Any) -> None:
-            finish()
-            if on_done is not None:
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            finish()
-            if on_error is not None:
-                on_error(exc)
-
-        def cancelled() -> None:
-            finish()
-            if on_cancel is not None:
-                on_cancel()
-
-        signals.done.connect(done)
-        signals.failed.connect(failed)
-        signals.cancelled.connect(cancelled)
+        relay = _Relay(self, job, dialog, (on_done, on_error, on_cancel, on_progress))
+        # Bound slots of a GUI-thread QObject: queued when emitted from the worker.
+        signals.progress.connect(relay.progress)
+        signals.done.connect(relay.done)
+        signals.failed.connect(relay.failed)
+        signals.cancelled.connect(relay.cancelled)
+        relay.signals = signals
         self.jobs.append(job)
         if self.synchronous:
             runnable.setAutoDelete(False)
