@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMainWindow
 from studio.paths import StudioHome
 from studio.settings import Settings
 from tests.ui_support import RATE, ScriptedPrompts, fake_factory, tone_file
-from ui.app import build_window, install_panels
+from ui.app import build_window, install_features
 from ui.jobs import JobRunner
 
 
@@ -113,26 +113,27 @@ def test_export_then_push_in_a_loop_with_the_window_open(qtbot, home, tmp_path):
 
     w = build_window(home, Settings(home.settings_file), player_factory=fake_factory)
     w.prompts = ModalPrompts()
-    panels = install_panels(w)
+    features = install_features(w)
+    lib, pub = features.get("library"), features.get("publishing")
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     w.add_track_defaults()
     info = w.store.import_file(tone_file(tmp_path / "tin.wav", 2.0, 440, amp=0.2), RATE)
-    seg = panels.library.add(info, title="Tin")
-    assert panels.drop_segments(
+    seg = lib.library.add(info, title="Tin")
+    assert lib.drop_segments(
         [{"segment_id": seg.id, "source_id": seg.source_id}], 5, w.timeline_view.track_top(0) + 10
     )
     usb = tmp_path / "usb"
     usb.mkdir()
-    panels.outbox.add_destination("usb", "folder", str(usb))
+    pub.outbox.add_destination("usb", "folder", str(usb))
     rounds = 8
     for n in range(rounds):
         w.last_export = None
         w.prompts.queue("export_path", str(tmp_path / f"ban-tin-{n}.mp3"))
-        panels.push()  # exports in the background, then pushes: the path that crashed
-        wait_until(qtbot, lambda n=n: len(panels.outbox.items()) == n + 1 and not w.jobs.jobs)
-    wait_until(qtbot, lambda: all(i["status"] in Status.DONE for i in panels.outbox.items()))
+        pub.push()  # exports in the background, then pushes: the path that crashed
+        wait_until(qtbot, lambda n=n: len(pub.outbox.items()) == n + 1 and not w.jobs.jobs)
+    wait_until(qtbot, lambda: all(i["status"] in Status.DONE for i in pub.outbox.items()))
     sent = sorted(p.name for p in usb.glob("*.mp3"))
     assert sent == sorted(f"ban-tin-{n}.mp3" for n in range(rounds))
     w.close()
