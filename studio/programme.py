@@ -25,9 +25,10 @@ from audio.timeline import (
     Track,
     TrackRole,
 )
+from studio.script import DEFAULT_PAUSE_S, DEFAULT_VOICE_TRACK, Script, ScriptItem
 
 FORMAT = "studio-truyen-thanh/programme"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".sttprog"
 
 
@@ -52,6 +53,7 @@ class Programme:
     timeline: Timeline = field(default_factory=Timeline)
     media: tuple[MediaRef, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()  # category, author, summary … as plain pairs
+    script: Script = field(default_factory=Script)
 
     def with_changes(self, **changes) -> Programme:
         return replace(self, **changes)
@@ -168,11 +170,45 @@ def programme_to_json(p: Programme) -> dict:
             for m in p.media
         ],
         "metadata": dict(p.metadata),
+        "script": _script_to_json(p.script),
     }
 
 
+def _script_to_json(s: Script) -> dict:
+    return {
+        "voice_track": s.voice_track,
+        "anchor": s.anchor,
+        "pause_s": s.pause_s,
+        "slot_s": s.slot_s,
+        "items": [{"text": i.text, "take": i.take, "reserved": i.reserved} for i in s.items],
+    }
+
+
+def _script_from_json(d: dict) -> Script:
+    slot = d.get("slot_s")
+    return Script(
+        items=tuple(
+            ScriptItem(
+                str(i["text"]),
+                None if i.get("take") is None else str(i["take"]),
+                max(int(i.get("reserved", 0)), 0),
+            )
+            for i in d.get("items", ())
+        ),
+        voice_track=str(d.get("voice_track", DEFAULT_VOICE_TRACK)),
+        anchor=int(d.get("anchor", 0)),
+        pause_s=float(d.get("pause_s", DEFAULT_PAUSE_S)),
+        slot_s=None if slot is None else float(slot),
+    )
+
+
+def _v1_to_v2(d: dict) -> dict:
+    """Version 2 adds the script (none in older files)."""
+    return {**d, "version": 2, "script": {"items": []}}
+
+
 # Upgrades from version N to N+1, applied in order on load. Each takes and returns the dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 
 def programme_from_json(d: dict, name: str = "") -> Programme:
@@ -215,7 +251,11 @@ def programme_from_json(d: dict, name: str = "") -> Programme:
         )
         metadata = tuple((str(k), str(v)) for k, v in dict(d.get("metadata", {})).items())
         return Programme(
-            title=str(d.get("title", "")), timeline=timeline, media=media, metadata=metadata
+            title=str(d.get("title", "")),
+            timeline=timeline,
+            media=media,
+            metadata=metadata,
+            script=_script_from_json(dict(d.get("script", {}))),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _damaged(name, str(exc)) from exc
