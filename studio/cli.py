@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
     "destinations": ("studio.cli_publish", "configure destinations", "cấu hình nơi gửi"),
     "push": ("studio.cli_publish", "send a file to a destination", "gửi tệp tới nơi gửi"),
     "outbox": ("studio.cli_publish", "show or manage the outbox", "xem, quản lý hộp thư đi"),
+    "templates": ("studio.cli_script", "programme templates", "mẫu chương trình"),
+    "script": ("studio.cli_script", "the programme's script", "kịch bản của chương trình"),
 }
 
 

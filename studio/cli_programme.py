@@ -22,6 +22,11 @@ def cmd_new(args: argparse.Namespace, home: StudioHome) -> int:
             f"'{path}' already exists (use --force to replace it).",
             f"'{path}' đã tồn tại (dùng --force để ghi đè).",
         )
+    if args.template:
+        from studio.cli_script import new_from_template
+
+        print(new_from_template(path, args.template, args.title, home))
+        return 0
     save_programme(Programme(title=args.title or path.stem), path)
     print(_t(f"Created {path}", f"Đã tạo {path}"))
     return 0
@@ -51,6 +56,9 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_new)
     p.add_argument("programme")
     p.add_argument("--title")
+    p.add_argument(
+        "--template", help=_t("a template id (studio templates)", "mã mẫu (studio templates)")
+    )
     p.add_argument("--force", action="store_true")
 
     p = sub.add_parser("add", help=_t("add an audio file to a track", "thêm tệp âm thanh vào rãnh"))

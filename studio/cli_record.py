@@ -45,6 +45,8 @@ def _parse_start(text: str, now: dt.datetime) -> dt.datetime:
 
 
 def cmd_record(args: argparse.Namespace, home: StudioHome) -> int:
+    if args.item is not None:
+        return _record_item(args, home)
     out = Path(args.output)
     if out.exists():
         raise StudioError(
@@ -57,6 +59,12 @@ def cmd_record(args: argparse.Namespace, home: StudioHome) -> int:
         raise StudioError(
             f"The folder '{out.parent}' does not exist.", f"Thư mục '{out.parent}' không tồn tại."
         )
+    take = _record_take(args, out)
+    return 1 if take.ended_by is not None else 0
+
+
+def _record_take(args: argparse.Namespace, out: Path):
+    """Record `args.duration` seconds into `out`, printing dropouts as they happen."""
     # Resolve the device before waiting for --start, so a wrong name fails at once.
     device = find_device(args.device or None, "input")
     channels = tuple(range(args.channels))
@@ -118,8 +126,42 @@ def cmd_record(args: argparse.Namespace, home: StudioHome) -> int:
         print(f"  {_clock(drop.seconds(rate))}  {drop.kind}  {drop.lost_frames}")
     if take.ended_by is not None:
         print(take.ended_by.message(), file=sys.stderr)
-        return 1
-    return 0
+    return take
+
+
+def _record_item(args: argparse.Namespace, home: StudioHome) -> int:
+    """Record the take of one script item into its place in the programme."""
+    from audio.media import MediaStore
+    from studio.programme import load_programme, save_programme
+    from studio.reading import add_item_take, check_item, take_path
+    from studio.script import reader_pace
+    from studio.settings import Settings
+
+    if args.duration <= 0:
+        raise StudioError("--duration must be positive.", "--duration phải lớn hơn 0.")
+    home = home.ensure()
+    programme = load_programme(args.output)
+    index = args.item - 1
+    check_item(programme, index)
+    if args.rate != programme.timeline.rate:
+        args.rate = programme.timeline.rate  # the take is recorded at the programme's rate
+    out = take_path(home.recordings, programme, index)
+    print(f"{args.item}. {programme.script.items[index].text}", flush=True)
+    take = _record_take(args, out)
+    programme, _ = add_item_take(programme, index, out, MediaStore(home.media))
+    save_programme(programme, args.output)
+    settings = Settings(home.settings_file)
+    pace = reader_pace(programme.timeline, programme.script, 0.0)
+    if pace:
+        settings.set("reader_pace_sps", round(pace, 2))
+        settings.save()
+    print(
+        _t(
+            f"Item {args.item}'s take is in place in {args.output}",
+            f"Đã đặt bản thu mục {args.item} vào {args.output}",
+        )
+    )
+    return 1 if take.ended_by is not None else 0
 
 
 def cmd_recover_takes(args: argparse.Namespace, home: StudioHome) -> int:
@@ -141,8 +183,13 @@ def register(sub) -> None:
         "record", help=_t("record from an input (timer recording)", "thu âm (hẹn giờ)")
     )
     p.set_defaults(handler=cmd_record)
-    p.add_argument("output")
+    p.add_argument(
+        "output", help=_t("WAV file; with --item, the programme", "tệp WAV; với --item là chương trình")
+    )
     p.add_argument("--duration", type=float, required=True, help=_t("seconds", "giây"))
+    p.add_argument(
+        "--item", type=int, help=_t("record this script item's take", "thu mục kịch bản này")
+    )
     p.add_argument("--device", help=_t("input device name", "tên thiết bị thu"))
     p.add_argument("--channels", type=int, choices=[1, 2], default=1)
     p.add_argument("--rate", type=int, choices=[48_000, 44_100], default=48_000)

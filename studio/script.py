@@ -25,6 +25,7 @@ from audio.timeline import Clip, Timeline, Track, TrackRole
 DEFAULT_PACE_SPS = 4.0  # syllables a second of an unhurried Vietnamese news reader
 DEFAULT_PAUSE_S = 0.8
 DEFAULT_VOICE_TRACK = "Giọng đọc"
+CLOSING_LEAD_S = 3.0  # seconds before the last item that belong to the closing
 MIN_PACE_SPS, MAX_PACE_SPS = 1.5, 8.0  # a measured pace outside this is a bad take, not a pace
 
 
@@ -391,7 +392,14 @@ def set_script_text(timeline: Timeline, script: Script, text: str) -> tuple[Time
     old_end = script_end(timeline, script)
     new = reserve_room(timeline, script_from_text(text, script))
     new_end = script_end(timeline, new)
-    return _shift_after(timeline, old_end, new_end - old_end, None), new
+    # What stands from just before the last item on (a closing bed, a jingle) stays with the
+    # script's end; the last item is the closing words in every template.
+    frame = old_end
+    lead = int(CLOSING_LEAD_S * timeline.rate)
+    if script.items:
+        frame = max(item_start(timeline, script, len(script.items) - 1) - lead, 0)
+        frame = min(frame, old_end)
+    return _shift_after(timeline, frame, new_end - old_end, None, script.voice_track), new
 
 
 def place_item_take(

@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("loudness_preset", str, "loa-truyen-thanh", "export loudness preset"),
     Setting("library_url", str, "", "database URL; empty = SQLite in the studio home"),
     Setting("station_name", str, "", "written into ID3 tags"),
+    Setting("commune", str, "", "the commune the station serves, used in titles and scripts"),
+    Setting("reader_pace_sps", float, 0.0, "the reader's pace in syllables/s; 0 = not yet measured"),
+    Setting("script_pause_s", float, 0.8, "pause between script items' takes, in seconds"),
     Setting("autosave_seconds", int, 60, "how often the recovery file is written"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
