@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d
 
 from audio.loudness import TruePeakMeter, single_threaded_blas
 
@@ -122,6 +121,8 @@ class TruePeakLimiter:
             req_db[over] = 20 * np.log10(self._ceiling / pe[over].astype(np.float64))
         # 2. Hold the requirement over look-ahead + hold (a causal running minimum).
         ext = np.concatenate([self._req_hist, req_db])
+        from scipy.ndimage import minimum_filter1d  # here: the window starts without scipy
+
         held = minimum_filter1d(ext, self._window, origin=(self._window - 1) // 2)
         held = held[len(self._req_hist) :]
         self._req_hist = ext[len(ext) - (self._window - 1) :] if self._window > 1 else ext[:0]

@@ -11,6 +11,11 @@ libebur128 does), which matches the spec's 48 kHz table. Energy is kept per 100 
 momentary and short-term readings slide by 10 ms ticks (only the last 3 s of them are kept), as
 EBU Tech 3341 cases 10, 11, 13 and 14 ask.
 
+Start-up: scipy is not imported for short signals. The K-weighting runs through `audio.iir`
+(numpy, the same filter) until a meter has been fed a minute of audio in offline-sized blocks,
+then through scipy's compiled `sosfilt` (or at once when scipy is loaded anyway); live meters,
+which feed small blocks, never import it. The true-peak filter is designed here in numpy.
+
 Speed: each channel's K-weighting runs on its own thread (scipy's `sosfilt` releases the GIL);
 the true-peak interpolator is a polyphase FIR applied as one matrix multiply per block, and
 only on the stretches whose sample peak times the filter's worst-case gain could beat the
@@ -22,13 +27,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import math
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import firwin, sosfilt
+
+from audio.iir import SosFilter
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -40,6 +47,7 @@ SHORT_TERM_HOPS = 30  # 3 s
 _ABS_GATE_ENERGY = 10 ** ((ABSOLUTE_GATE_LUFS + 0.691) / 10)
 
 _THREADED_MIN_FRAMES = 16_384  # below this, threads cost more than they save
+_COMPILED_AFTER_S = 60.0  # offline audio fed before scipy's sosfilt is worth its import
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -123,6 +131,20 @@ def k_weighting_sos(rate: int) -> np.ndarray:
     return np.array([shelf, highpass], dtype=np.float64)
 
 
+def kaiser_lowpass(numtaps: int, cutoff: float, beta: float) -> np.ndarray:
+    """Windowed-sinc low-pass FIR, unity gain at DC; `cutoff` relative to Nyquist.
+    The same taps as scipy's `firwin(numtaps, cutoff, window=("kaiser", beta))`."""
+    m = np.arange(numtaps) - (numtaps - 1) / 2
+    h = cutoff * np.sinc(cutoff * m) * np.kaiser(numtaps, beta)
+    return h / h.sum()
+
+
+def _compiled_sosfilt():
+    from scipy.signal import sosfilt
+
+    return sosfilt
+
+
 def channel_weights(channels: int) -> np.ndarray:
     """BS.1770 channel weights: 1.0 for L, R, C; 1.41 for the surrounds (5-channel order)."""
     if channels == 5:
@@ -191,7 +213,7 @@ class TruePeakMeter:
         # band from the original Nyquist on; unity gain per phase. Odd length: the centre tap
         # falls on an input sample, so one phase reproduces the samples and the others sit
         # exactly between them.
-        h = firwin(self.factor * taps - 1, 1.0 / self.factor, window=("kaiser", 7.0))
+        h = kaiser_lowpass(self.factor * taps - 1, 1.0 / self.factor, 7.0)
         h = np.append(h * self.factor, 0.0)
         # coef[i, p]: the weight of the i-th frame of a window for output phase p.
         coef = h.reshape(taps, self.factor)[::-1]
@@ -294,6 +316,9 @@ class LoudnessMeter:
         self.channels = channels
         self._used = measured_channels(channels)
         self._sos = k_weighting_sos(rate)
+        self._numpy_filter = SosFilter(self._sos)
+        self._compiled = None  # scipy's sosfilt, once it is worth it
+        self._bulk_frames = 0  # frames fed in offline-sized blocks
         # Filter state (sections, 2, channels), at rest; one column per measured channel.
         self._zi = np.zeros((len(self._sos), 2, len(self._used)))
         self._weights = channel_weights(len(self._used))
@@ -319,9 +344,22 @@ class LoudnessMeter:
 
     # feeding -----------------------------------------------------------------------------
 
+    def _sosfilt(self, x: np.ndarray, zi: np.ndarray, axis: int = -1):
+        if self._compiled is not None:
+            return self._compiled(self._sos, x, axis=axis, zi=zi)
+        return self._numpy_filter(x, zi)
+
+    def _choose_filter(self, n: int) -> None:
+        if self._compiled is not None:
+            return
+        if n >= _THREADED_MIN_FRAMES:
+            self._bulk_frames += n
+        if self._bulk_frames > _COMPILED_AFTER_S * self.rate or "scipy.signal" in sys.modules:
+            self._compiled = _compiled_sosfilt()
+
     def _filter_channel(self, i: int, x: np.ndarray) -> np.ndarray:
         """K-weight and square channel `i` (runs on a pool thread; columns are disjoint)."""
-        y, self._zi[:, :, i] = sosfilt(self._sos, x, zi=self._zi[:, :, i])
+        y, self._zi[:, :, i] = self._sosfilt(x, self._zi[:, :, i])
         y *= y
         return y
 
@@ -336,6 +374,7 @@ class LoudnessMeter:
         if not n:
             return
         self._frames += n
+        self._choose_filter(n)
         self._sample_peak = max(self._sample_peak, float(np.abs(block).max()))
         if n >= _THREADED_MIN_FRAMES and len(self._used) > 1:
             cols = [np.ascontiguousarray(block[:, c], np.float64) for c in self._used]
@@ -350,7 +389,7 @@ class LoudnessMeter:
                 f.result()
         else:  # small blocks: one call for all channels costs less than the threads
             x = block[:, self._used] if len(self._used) != self.channels else block
-            y, self._zi = sosfilt(self._sos, x.astype(np.float64), axis=0, zi=self._zi)
+            y, self._zi = self._sosfilt(x.astype(np.float64), self._zi, axis=0)
             y *= y
             squares = [y[:, i] for i in range(y.shape[1])]
             if self._tp is not None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from studio import cli
@@ -44,8 +45,8 @@ def test_help_imports_none_of_the_heavy_machinery():
 
 
 def test_the_probe_sees_a_heavy_import():
-    # Guards the guard: the same probe does notice scipy when a command pulls it in.
-    assert "scipy" in _loaded_after("import audio.loudness")
+    # Guards the guard: the same probe does notice a heavy import when a command pulls it in.
+    assert "sqlalchemy" in _loaded_after("import studio.library")
 
 
 def _registered(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -71,3 +72,64 @@ def test_help_lists_every_command_with_its_line(capsys):
     for name, (_module, en, _vi) in cli.COMMANDS.items():
         if en is not None:
             assert name in out and en in out
+
+
+# The meters start without scipy: the numpy filters are scipy's, to rounding.
+
+
+@pytest.mark.parametrize("rate", [44_100, 48_000, 96_000])
+def test_numpy_k_weighting_is_scipys_sosfilt(rate):
+    from scipy.signal import sosfilt
+
+    from audio.iir import SosFilter
+    from audio.loudness import k_weighting_sos
+
+    sos = k_weighting_sos(rate)
+    filt = SosFilter(sos)
+    rng = np.random.default_rng(rate)
+    x = rng.standard_normal((20_000, 2))
+    zi = rng.standard_normal((2, 2, 2)) * 0.1
+    want, want_zf = sosfilt(sos, x, axis=0, zi=zi)
+    # Fed in uneven pieces, the state carried between them, 1-D and 2-D.
+    got, zf = [], zi.copy()
+    for lo, hi in [(0, 1), (1, 64), (64, 129), (129, 5000), (5000, 20_000)]:
+        y, zf = filt(x[lo:hi], zf)
+        got.append(y)
+    np.testing.assert_allclose(np.concatenate(got), want, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(zf, want_zf, rtol=0, atol=1e-10)
+    y1, zf1 = filt(x[:, 0], zi[:, :, 0])
+    np.testing.assert_allclose(y1, want[:, 0], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(zf1, want_zf[:, :, 0], rtol=0, atol=1e-10)
+
+
+def test_true_peak_taps_are_firwins():
+    from scipy.signal import firwin
+
+    from audio.loudness import kaiser_lowpass
+
+    for factor in (2, 4):
+        want = firwin(factor * 16 - 1, 1.0 / factor, window=("kaiser", 7.0))
+        np.testing.assert_allclose(
+            kaiser_lowpass(factor * 16 - 1, 1.0 / factor, 7.0), want, atol=1e-15
+        )
+
+
+def test_a_long_offline_run_switches_to_scipy_with_the_same_reading():
+    from audio import loudness
+
+    rate = 8_000  # a minute is cheap to feed
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((int(75 * rate), 2)) * 0.1).astype(np.float32)
+    x[: 20 * rate] *= 0.3
+    switching = loudness.LoudnessMeter(rate, 2)
+    for i in range(0, len(x), 32_768):
+        switching.feed(x[i : i + 32_768])
+    assert switching._compiled is not None
+    live = loudness.LoudnessMeter(rate, 2)
+    for i in range(0, len(x), 4_000):  # live-sized blocks never switch
+        live.feed(x[i : i + 4_000])
+    assert live._compiled is None or "scipy.signal" in sys.modules
+    a, b = switching.report(), live.report()
+    assert a.integrated_lufs == pytest.approx(b.integrated_lufs, abs=1e-9)
+    assert a.loudness_range_lu == pytest.approx(b.loudness_range_lu, abs=1e-9)
+    assert a.short_term_max_lufs == pytest.approx(b.short_term_max_lufs, abs=1e-9)
