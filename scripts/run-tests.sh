@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STUDIO_TEST_PACKAGES="postgresql openssh-server openssh-client gnome-keyring dbus dbus-x11 \
-  libsecret-tools espeak-ng sox ffmpeg curl" bash .ci/install-system.sh
+  libsecret-tools espeak-ng sox ffmpeg curl poppler-utils" bash .ci/install-system.sh
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip

@@ -22,6 +22,7 @@ from export.formats import DEFAULT_PRESET, PRESETS, custom_preset, master_settin
 from export.master import export_master
 from export.naming import export_file_name
 from export.ranges import export_range, export_regions
+from studio.export_log import note_exports
 from studio.paths import StudioHome
 from studio.programme import load_programme
 
@@ -89,6 +90,16 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
             results = [export_range(programme.timeline, sources, out, start, end, settings, tags)]
         else:
             results = [export_master(programme.timeline, sources, out, settings, tags)]
+    details = {
+        "category": programme.meta("category"),
+        "author": programme.meta("author") or None,
+        "preset": p.key,
+        "programme": Path(args.programme).resolve(),
+    }
+    multiple = len(results) > 1
+    warning = note_exports(
+        home, [(r, r.path.stem if multiple else title, details) for r in results]
+    )
     for r in results:
         print(
             _t(
@@ -97,6 +108,8 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
             )
         )
     sys.stdout.flush()
+    if warning:
+        print(_t("Warning: ", "Cảnh báo: ") + warning, file=sys.stderr)
     return 0
 
 

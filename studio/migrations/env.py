@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import studio.export_log  # noqa: F401
 import studio.library.models  # noqa: F401 - registers the tables on Base.metadata
 import studio.outbox.models  # noqa: F401
 from studio.db import Base

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from studio.db import Base
@@ -26,6 +26,8 @@ class DestinationRow(Base):
     user: Mapped[str] = mapped_column(String(200), default="")
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Every emergency bulletin goes here at once, without asking (migration 0003).
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Status:
