@@ -36,8 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audio.timeline import Clip, Timeline, Track, TrackRole  # noqa: E402
 from export import master  # noqa: E402
-from export.encoders import EncodingSettings, SoundFileEncoder, Tags  # noqa: E402
-from export.master import MasterSettings, export_master  # noqa: E402
+from export.encoders import SoundFileEncoder, Tags  # noqa: E402
+from export.master import export_master  # noqa: E402
+from export.presets import ExportPreset  # noqa: E402
 
 RATE = 48_000
 SOURCE_SECONDS = 97  # not a divisor of the programme, so clip edges fall anywhere in blocks
@@ -146,7 +147,7 @@ def cpu_now() -> float:
 
 
 def run_ffmpeg(
-    plan, total: int, out: Path, enc: EncodingSettings, loudnorm: bool
+    plan, total: int, out: Path, enc: ExportPreset, loudnorm: bool
 ) -> tuple[float, float]:
     seconds = f"{total / RATE:.6f}"
     ff = ["ffmpeg", "-hide_banner", "-nostats", "-y", "-v", "error"]
@@ -178,10 +179,8 @@ def run_ffmpeg(
     return time.perf_counter() - start, cpu_now() - cpu
 
 
-def run_ours(
-    timeline, sources, out: Path, enc: EncodingSettings, libsndfile: bool = False
-) -> float:
-    settings = MasterSettings(encoding=enc, target_lufs=-16.0, ceiling_dbtp=-1.0)
+def run_ours(timeline, sources, out: Path, enc: ExportPreset, libsndfile: bool = False) -> float:
+    settings = enc.with_changes(target_lufs=-16.0, ceiling_dbtp=-1.0)
     tags = Tags(title="Bản tin", station="Đài xã", date="2026-11-26")
     opener = master.open_encoder
     if libsndfile:  # the encoder export used before the LAME/Info-tag encoder, for comparison
@@ -208,8 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         "--libsndfile", action="store_true", help="also time export through libsndfile's MP3"
     )
     args = ap.parse_args(argv)
-    enc = EncodingSettings(
-        format="mp3", rate=args.rate, channels=2 if args.stereo else 1, bitrate_kbps=args.bitrate
+    enc = ExportPreset(
+        "bench",
+        format="mp3",
+        rate=args.rate,
+        channels=2 if args.stereo else 1,
+        bitrate_kbps=args.bitrate,
     )
     seconds = args.minutes * 60
     has_ffmpeg = shutil.which("ffmpeg") is not None and not args.skip_ffmpeg

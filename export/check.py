@@ -24,7 +24,7 @@ from audio.errors import MediaError
 from audio.fileio import write_text_atomically
 from audio.loudness import LoudnessMeter, LoudnessReport
 from audio.media import Decoder
-from export.presets import LoudnessPreset
+from export.presets import ExportPreset
 
 REPORT_SUFFIX = ".report.json"
 CLIP_LEVEL = 10 ** (-0.1 / 20)  # a sample at or above −0.1 dBFS counts as clipped …
@@ -80,6 +80,7 @@ class ProgrammeAnalysis:
     clipped_runs: int
     clipped_samples: int
     mono_loss_db: float | None  # None for mono, or when silent
+    short_term_series: np.ndarray | None = None  # LUFS every 100 ms (−inf in silence)
 
 
 class ProgrammeAnalyser:
@@ -121,6 +122,7 @@ class ProgrammeAnalyser:
             clipped_runs=self._clips.runs,
             clipped_samples=self._clips.samples,
             mono_loss_db=mono_loss,
+            short_term_series=self.meter.short_term_series(),
         )
 
 
@@ -168,7 +170,7 @@ class CheckLine:
 @dataclass(frozen=True, slots=True)
 class BroadcastReport:
     file: str
-    preset: LoudnessPreset
+    preset: ExportPreset
     lines: tuple[CheckLine, ...]
     measurement: dict = field(default_factory=dict)
     slot_seconds: float | None = None
@@ -224,7 +226,7 @@ def _mmss(seconds: float) -> str:
 
 def build_report(
     analysis: ProgrammeAnalysis,
-    preset: LoudnessPreset,
+    preset: ExportPreset,
     slot_seconds: float | None = None,
     file: str = "",
 ) -> BroadcastReport:
@@ -355,7 +357,7 @@ def write_report(report: BroadcastReport, export_path: str | os.PathLike) -> Pat
 
 
 def check_file(
-    path: str | os.PathLike, preset: LoudnessPreset, slot_seconds: float | None = None
+    path: str | os.PathLike, preset: ExportPreset, slot_seconds: float | None = None
 ) -> BroadcastReport:
     """Decode, analyse and judge one file."""
     analysis = analyse_file(path, preset.silence_threshold_lufs)

@@ -17,11 +17,8 @@ import numpy as np
 import soundfile as sf
 from mutagen.id3 import COMM, ID3, TCON, TDRC, TIT2, TPE1, TPUB, ID3NoHeaderError
 
-from audio.errors import StudioError
 from export.mp3 import Mp3Encoder
 
-MP3_BITRATES_KBPS = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192)
-FORMATS = ("mp3", "wav", "flac")
 MP3_QUALITY = 3  # LAME -q 3: ffmpeg's libmp3lame default; ≈ 1.5× faster than lameenc's q2
 
 
@@ -31,31 +28,14 @@ class Encoder(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class EncodingSettings:
-    format: str = "mp3"
-    rate: int = 44_100
-    channels: int = 1
-    bitrate_kbps: int = 64
+class Encoding(Protocol):
+    """What an encoder needs of an export preset (`export.presets.ExportPreset`, where the
+    values are validated)."""
 
-    def __post_init__(self) -> None:
-        if self.format not in FORMATS:
-            raise StudioError(
-                f"Unknown output format '{self.format}' (use mp3, wav or flac).",
-                f"Định dạng xuất '{self.format}' không hợp lệ (dùng mp3, wav hoặc flac).",
-            )
-        if self.channels not in (1, 2):
-            raise StudioError("Channels must be 1 or 2.", "Số kênh phải là 1 hoặc 2.")
-        if self.rate not in (44_100, 48_000):
-            raise StudioError(
-                "Sample rate must be 44100 or 48000 Hz.",
-                "Tần số lấy mẫu phải là 44100 hoặc 48000 Hz.",
-            )
-        if self.format == "mp3" and self.bitrate_kbps not in MP3_BITRATES_KBPS:
-            raise StudioError(
-                f"MP3 bitrate must be one of {', '.join(map(str, MP3_BITRATES_KBPS))} kbps.",
-                f"Tốc độ bit MP3 phải là một trong {', '.join(map(str, MP3_BITRATES_KBPS))} kbps.",
-            )
+    format: str
+    rate: int
+    channels: int
+    bitrate_kbps: int
 
 
 class SoundFileEncoder:
@@ -65,7 +45,7 @@ class SoundFileEncoder:
     (at 32 kbps mono it writes no LAME tag), so `open_encoder` uses it for WAV and FLAC only.
     """
 
-    def __init__(self, path: str | os.PathLike, settings: EncodingSettings):
+    def __init__(self, path: str | os.PathLike, settings: Encoding):
         kwargs: dict = {}
         if settings.format == "mp3":
             fmt, subtype = "MP3", "MPEG_LAYER_III"
@@ -94,7 +74,7 @@ class SoundFileEncoder:
         self._file.close()
 
 
-def open_encoder(path: str | os.PathLike, settings: EncodingSettings) -> Encoder:
+def open_encoder(path: str | os.PathLike, settings: Encoding) -> Encoder:
     """An encoder writing `path` with `settings`; call `.close()` when done (it may raise
     OSError, e.g. for a full disk)."""
     if settings.format == "mp3":

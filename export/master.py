@@ -29,9 +29,10 @@ from audio.limiter import TruePeakLimiter
 from audio.loudness import LoudnessMeter, LoudnessReport
 from audio.mixer import SourceFrames, render_blocks
 from audio.timeline import Timeline
-from export.check import BroadcastReport, analyse_file, build_report, write_report
-from export.encoders import EncodingSettings, Tags, open_encoder, write_id3
-from export.presets import DEFAULT_PRESET, get_preset
+from export.check import BroadcastReport, analyse_file, build_report
+from export.check import write_report as save_report
+from export.encoders import Encoding, Tags, open_encoder, write_id3
+from export.presets import DEFAULT_PRESET, ExportPreset
 
 Progress = Callable[[float], None]
 
@@ -41,16 +42,6 @@ LOUDNESS_CORRECTION_LU = 0.3  # re-encode when the decoded file is further than 
 # The most the corrections may add to the straight normalisation gain: material that is nearly
 # all peaks (clicks, a hard-clipped recording) must not drive the gain up without end.
 MAX_COMPENSATION_DB = 6.0
-
-
-@dataclass(frozen=True, slots=True)
-class MasterSettings:
-    encoding: EncodingSettings = EncodingSettings()
-    target_lufs: float | None = -16.0  # None: no normalisation
-    ceiling_dbtp: float = -1.0
-    preset: str = DEFAULT_PRESET  # the check's other limits (LRA, dead air, mono loss)
-    slot_seconds: float | None = None  # the broadcast slot, for the duration check
-    write_report: bool = True  # `<file>.report.json` beside the export
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +56,10 @@ class MasterResult:
     ceiling_used_dbtp: float | None = None  # the limiter's ceiling in the last encode
     limiter_reduction_db: float = 0.0  # the most the limiter took off, last encode
     encodes: int = 1
+    preset: ExportPreset = DEFAULT_PRESET
+    # Short-term loudness (LUFS every 100 ms) of the decoded file, from the check's own pass:
+    # the loudness graph needs no second decode.
+    short_term_series: np.ndarray | None = None
 
 
 def _fold(block: np.ndarray, channels: int) -> np.ndarray:
@@ -95,15 +90,15 @@ def measure_mix(
     return meter.report()
 
 
-def normalisation_gain_db(report: LoudnessReport, settings: MasterSettings) -> float:
-    """Gain to reach the target. Peaks are the limiter's job; without a target (no
-    normalisation) the gain is 0 dB and the limiter still holds the ceiling."""
-    if settings.target_lufs is not None and report.integrated_lufs is not None:
-        return settings.target_lufs - report.integrated_lufs
+def normalisation_gain_db(report: LoudnessReport, preset: ExportPreset) -> float:
+    """Gain to reach the target. Peaks are the limiter's job; without normalisation the gain
+    is 0 dB and the limiter still holds the ceiling."""
+    if preset.normalise and report.integrated_lufs is not None:
+        return preset.target_lufs - report.integrated_lufs
     return 0.0
 
 
-def codec_allowance(enc: EncodingSettings) -> tuple[float, float]:
+def codec_allowance(enc: Encoding) -> tuple[float, float]:
     """(true-peak overshoot in dB, loudness lost in LU) that a decoded file usually shows.
 
     Seen on speech, noise-like and music material with LAME CBR: the decoded peaks rise over
@@ -136,15 +131,20 @@ def export_master(
     timeline: Timeline,
     sources: SourceFrames,
     out_path: str | os.PathLike,
-    settings: MasterSettings = MasterSettings(),
+    preset: ExportPreset = DEFAULT_PRESET,
     tags: Tags | None = None,
     progress: Progress | None = None,
+    *,
+    slot_seconds: float | None = None,
+    write_report: bool = True,
 ) -> MasterResult:
-    """Render, normalise, encode and tag `timeline` into `out_path` (replaced atomically).
+    """Render, normalise, encode and tag `timeline` into `out_path` (replaced atomically),
+    as `preset` says, and judge the decoded file against it (`result.report`, also written
+    beside the export as `<file>.report.json` unless `write_report` is False).
 
     `progress(fraction)` is called often; it may raise Cancelled to stop, in which case no
-    output file is left behind. Raises StudioError for an empty programme or an unwritable
-    destination.
+    output file is left behind. `slot_seconds` is the broadcast slot, for the duration check.
+    Raises StudioError for an empty programme or an unwritable destination.
     """
     out_path = Path(out_path)
     if timeline.length == 0:
@@ -152,21 +152,21 @@ def export_master(
             "The programme is empty: add some audio before exporting.",
             "Chương trình trống: hãy thêm âm thanh trước khi xuất.",
         )
-    enc = settings.encoding
+    enc = preset
+    target = preset.target_lufs if preset.normalise else None
 
     def stage(offset: float, span: float) -> Progress | None:
         return None if progress is None else (lambda f: progress(offset + span * f))
 
-    preset = get_preset(settings.preset, settings.target_lufs, settings.ceiling_dbtp)
     mix = measure_mix(timeline, sources, enc.channels, stage(0.0, 0.25))
     peak_margin_db, codec_loss_lu = codec_allowance(enc)
-    if settings.target_lufs is None:
+    if target is None:
         codec_loss_lu = 0.0
-    gain_db = normalisation_gain_db(mix, settings) + codec_loss_lu
+    gain_db = normalisation_gain_db(mix, preset) + codec_loss_lu
     gain_db_limit = gain_db + MAX_COMPENSATION_DB
-    ceiling = settings.ceiling_dbtp - peak_margin_db
+    ceiling = preset.ceiling_dbtp - peak_margin_db
     slope = 1.0  # LU gained per dB of gain, once the limiter is at work
-    if settings.target_lufs is not None and mix.integrated_lufs is not None:
+    if target is not None and mix.integrated_lufs is not None:
         peak = mix.true_peak_dbtp if mix.true_peak_dbtp is not None else -math.inf
         if peak + gain_db > ceiling - 1.0:
             # The limiter will work and take some loudness with it: rehearse the chain without
@@ -177,7 +177,7 @@ def export_master(
                 enc,
                 gain_db,
                 ceiling,
-                settings.target_lufs + codec_loss_lu,
+                target + codec_loss_lu,
                 stage(0.25, 0.2),
                 gain_db_limit,
             )
@@ -193,10 +193,10 @@ def export_master(
                 out = analysis.loudness
                 if attempt == MAX_ENCODES:
                     break
-                overshoot = (out.true_peak_dbtp or -math.inf) - settings.ceiling_dbtp
+                overshoot = (out.true_peak_dbtp or -math.inf) - preset.ceiling_dbtp
                 off = 0.0
-                if settings.target_lufs is not None and out.integrated_lufs is not None:
-                    off = settings.target_lufs - out.integrated_lufs
+                if target is not None and out.integrated_lufs is not None:
+                    off = target - out.integrated_lufs
                 fix_level = abs(off) > LOUDNESS_CORRECTION_LU
                 if overshoot <= 0 and not fix_level:
                     break
@@ -219,10 +219,10 @@ def export_master(
         raise _output_error(out_path, exc) from exc
     except RuntimeError as exc:  # libsndfile reports a failed write this way
         raise _output_error(out_path, OSError(errno.EIO, str(exc))) from exc
-    report = build_report(analysis, preset, settings.slot_seconds, os.fsdecode(out_path))
-    if settings.write_report:
+    report = build_report(analysis, preset, slot_seconds, os.fsdecode(out_path))
+    if write_report:
         try:
-            write_report(report, out_path)
+            save_report(report, out_path)
         except OSError as exc:
             raise _output_error(out_path, exc) from exc
     if progress is not None:
@@ -238,6 +238,8 @@ def export_master(
         ceiling_used_dbtp=ceiling,
         limiter_reduction_db=reduction,
         encodes=attempt,
+        preset=preset,
+        short_term_series=analysis.short_term_series,
     )
 
 
@@ -267,7 +269,7 @@ REHEARSAL_TOLERANCE_LU = 0.15
 def _rehearse(
     timeline: Timeline,
     sources: SourceFrames,
-    enc: EncodingSettings,
+    enc: Encoding,
     gain_db: float,
     ceiling_dbtp: float,
     target_lufs: float,
@@ -299,7 +301,7 @@ def _rehearse(
 def _limited_blocks(
     timeline: Timeline,
     sources: SourceFrames,
-    enc: EncodingSettings,
+    enc: Encoding,
     gain_db: float,
     ceiling_dbtp: float,
     sink: Callable[[np.ndarray], None],
@@ -337,7 +339,7 @@ def _encode_pass(
     timeline: Timeline,
     sources: SourceFrames,
     path: Path,
-    enc: EncodingSettings,
+    enc: Encoding,
     gain_db: float,
     ceiling_dbtp: float,
     progress: Progress | None,

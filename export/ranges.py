@@ -22,8 +22,9 @@ from audio.errors import StudioError
 from audio.mixer import SourceFrames, clip_gain_curve
 from audio.timeline import Clip, EnvelopePoint, FadeShape, Marker, Timeline
 from export.encoders import Tags
-from export.master import MasterResult, MasterSettings, export_master
+from export.master import MasterResult, export_master
 from export.naming import export_file_name
+from export.presets import DEFAULT_PRESET, ExportPreset
 
 Progress = Callable[[float], None]
 
@@ -166,7 +167,7 @@ def export_range(
     out_path: str | os.PathLike,
     start: int,
     end: int,
-    settings: MasterSettings | None = None,
+    preset: ExportPreset = DEFAULT_PRESET,
     tags: Tags | None = None,
     progress: Progress | None = None,
 ) -> MasterResult:
@@ -177,7 +178,7 @@ def export_range(
             "The range to export holds no audio.",
             "Đoạn cần xuất không có âm thanh.",
         )
-    return export_master(cropped, sources, out_path, settings or MasterSettings(), tags, progress)
+    return export_master(cropped, sources, out_path, preset, tags, progress)
 
 
 def export_regions(
@@ -185,7 +186,7 @@ def export_regions(
     sources: SourceFrames,
     folder: str | os.PathLike,
     title: str,
-    settings: MasterSettings | None = None,
+    preset: ExportPreset = DEFAULT_PRESET,
     tags: Tags | None = None,
     *,
     ascii_names: bool = False,
@@ -206,8 +207,7 @@ def export_regions(
             "There are no marked regions with audio: put at least two markers on the timeline.",
             "Không có đoạn đánh dấu nào có âm thanh: hãy đặt ít nhất hai điểm đánh dấu.",
         )
-    settings = settings or MasterSettings()
-    ext = settings.encoding.format
+    ext = preset.format
     results = []
     used: set[str] = set()
     for i, region in enumerate(regions):
@@ -234,7 +234,7 @@ def export_regions(
                 folder / name,
                 region.start,
                 region.end,
-                settings,
+                preset,
                 region_tags,
                 sub,
             )

@@ -1,99 +1,81 @@
-"""`studio export`: export a programme with a destination preset, a range, or each region.
+"""`studio export` and `studio presets`: export a programme with a preset, a range or each
+region, through the same export service as the window (`studio.exporting`).
 
-studio export PROG.json                        # loudspeaker preset, next to the programme
-studio export PROG.json --preset archive-flac -o bulletin.flac
-studio export PROG.json --range 12.5 95 --ascii-name --folder out/
-studio export PROG.json --regions --folder out/   # one file per marked region
+studio export PROG.sttprog                        # the chosen preset, next to the programme
+studio export PROG.sttprog --preset archive-flac -o bulletin.flac
+studio export PROG.sttprog --range 12.5 95 --ascii-name --folder out/
+studio export PROG.sttprog --regions --folder out/   # one file per marked region
+studio presets [--json] [--use NAME]              # list the presets; choose the default
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import json
 import sys
 from pathlib import Path
 
-from audio.errors import StudioError
+from audio.errors import StudioError, current_language
 from audio.errors import localized as _t
-from audio.media import MediaStore
 from audio.timeline import seconds_to_frames
-from export.encoders import Tags
-from export.formats import DEFAULT_PRESET, PRESETS, custom_preset, master_settings, preset
-from export.master import export_master
-from export.naming import export_file_name
-from export.ranges import export_range, export_regions
 from studio.export_log import note_exports
+from studio.exporting import ExportService, custom
 from studio.paths import StudioHome
 from studio.programme import load_programme
+from studio.settings import Settings
 
 
-def _reference_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def _service(home: StudioHome) -> ExportService:
+    home = home.ensure()
+    return ExportService(home, Settings(home.settings_file))
 
 
-def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
-    programme = load_programme(args.programme)
-    p = preset(args.preset) if args.preset else DEFAULT_PRESET
+def _chosen_preset(args: argparse.Namespace, service: ExportService):
+    base = service.preset(args.preset)
     fmt = args.format
     if fmt is None and args.output and not args.preset:
         suffix = Path(args.output).suffix.lower().lstrip(".")
         fmt = suffix if suffix in ("mp3", "wav", "flac") else None
-    overrides = (args.bitrate, args.stereo, args.mono, args.rate, fmt, args.ceiling_dbtp)
-    if any(overrides) or args.target_lufs is not None or args.no_normalise:
-        channels = 2 if args.stereo else (1 if args.mono else None)
-        target = None if args.no_normalise else (args.target_lufs or "keep")
-        p = custom_preset(
-            p,
-            format=fmt,
-            bitrate_kbps=args.bitrate,
-            channels=channels,
-            rate=args.rate,
-            target_lufs=target,
-            ceiling_dbtp=args.ceiling_dbtp,
-        )
-    settings = master_settings(p)
-    ascii_names = p.ascii_file_name if args.ascii_name is None else args.ascii_name
-    title = args.title or programme.title or Path(args.programme).stem
-    tags = Tags(
-        title=title,
-        station=programme.meta("station"),
-        category=programme.meta("category"),
-        author=programme.meta("author"),
-        date=programme.meta("date"),
-        comment=programme.meta("comment"),
+    channels = 2 if args.stereo else (1 if args.mono else None)
+    return custom(
+        base,
+        format=fmt,
+        bitrate_kbps=args.bitrate,
+        channels=channels,
+        rate=args.rate,
+        target_lufs=args.target_lufs,
+        ceiling_dbtp=args.ceiling_dbtp,
+        normalise=False if args.no_normalise else None,
     )
-    reference = _reference_date(programme.meta("date"))
-    store = MediaStore(home.ensure().media)
+
+
+def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
+    programme = load_programme(args.programme)
+    service = _service(home)
+    preset = _chosen_preset(args, service)
+    ascii_names = args.ascii_name
+    title = args.title or programme.title or Path(args.programme).stem
     rate = programme.timeline.rate
-
-    def sources(sid):
-        return store.frames(sid, rate)
-
     folder = Path(args.folder) if args.folder else Path(args.programme).resolve().parent
     if not folder.is_dir():
         raise StudioError(
             f"The folder '{folder}' does not exist.", f"Thư mục '{folder}' không tồn tại."
         )
     if args.regions:
-        results = export_regions(
-            programme.timeline, sources, folder, title, settings, tags,
-            ascii_names=ascii_names, reference=reference,
-        )  # fmt: skip
+        results = service.export_regions(
+            programme, folder, preset, title=title, ascii_only=ascii_names
+        )
     else:
-        name = export_file_name(title, p.extension, ascii_only=ascii_names, reference=reference)
+        name = service.file_name(programme, preset, title, ascii_names)
         out = Path(args.output) if args.output else folder / name
+        start = end = None
         if args.range:
             start, end = (seconds_to_frames(s, rate) for s in args.range)
-            results = [export_range(programme.timeline, sources, out, start, end, settings, tags)]
-        else:
-            results = [export_master(programme.timeline, sources, out, settings, tags)]
+        results = [service.export(programme, out, preset, title=title, start=start, end=end)]
     details = {
         "category": programme.meta("category"),
         "author": programme.meta("author") or None,
-        "preset": p.key,
+        "preset": preset.name,
         "programme": Path(args.programme).resolve(),
     }
     multiple = len(results) > 1
@@ -113,19 +95,44 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
     return 0
 
 
+def cmd_presets(args: argparse.Namespace, home: StudioHome) -> int:
+    service = _service(home)
+    if args.use:
+        chosen = service.choose(args.use)
+        print(_t(f"Exports now use '{chosen.name}'.", f"Từ nay xuất theo mẫu '{chosen.name}'."))
+        return 0
+    chosen = service.chosen_name()
+    presets = service.presets()
+    if args.json:
+        rows = [{**p.as_dict(), "chosen": p.name == chosen} for p in presets]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    lang = current_language()
+    for p in presets:
+        mark = "*" if p.name == chosen else " "
+        enc = f"{p.format.upper()} {p.rate} Hz {'mono' if p.channels == 1 else 'stereo'}"
+        if p.format == "mp3":
+            enc += f" {p.bitrate_kbps} kbps"
+        print(
+            f"{mark} {p.name:13} {p.target_lufs:.0f} LUFS / {p.ceiling_dbtp:.0f} dBTP, "
+            f"{enc} — {p.title(lang)}"
+        )
+    return 0
+
+
 def register(sub) -> None:
     # `render` is the same command under the name the first releases used.
     p = sub.add_parser(
         "export",
         aliases=["render"],
         help=_t(
-            "export with a destination preset, a range or each marked region",
-            "xuất theo mẫu nơi nhận, theo đoạn hoặc từng đoạn đánh dấu",
+            "export with a preset, a range or each marked region",
+            "xuất theo mẫu xuất, theo đoạn hoặc từng đoạn đánh dấu",
         ),
     )
     p.set_defaults(handler=cmd_export)
     p.add_argument("programme")
-    p.add_argument("--preset", choices=sorted(PRESETS))
+    p.add_argument("--preset", help=_t("see `studio presets`", "xem `studio presets`"))
     p.add_argument("-o", "--output", help=_t("output file", "tệp xuất"))
     p.add_argument("--folder", help=_t("output folder", "thư mục xuất"))
     where = p.add_mutually_exclusive_group()
@@ -139,8 +146,18 @@ def register(sub) -> None:
     p.add_argument("--ceiling-dbtp", type=float)
     p.add_argument("--no-normalise", action="store_true")
     p.add_argument("--bitrate", type=int, help="kbps (MP3)")
-    p.add_argument("--rate", type=int, choices=[44_100, 48_000])
+    p.add_argument("--rate", type=int)
     ch = p.add_mutually_exclusive_group()
     ch.add_argument("--mono", action="store_true")
     ch.add_argument("--stereo", action="store_true")
     p.add_argument("--title")
+
+    p = sub.add_parser(
+        "presets",
+        help=_t("list the export presets", "liệt kê các mẫu xuất"),
+    )
+    p.set_defaults(handler=cmd_presets)
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--use", metavar="NAME", help=_t("make NAME the default", "đặt NAME làm mặc định")
+    )

@@ -17,7 +17,9 @@ from audio.errors import localized as _t
 from audio.loudness import LoudnessMeter
 from audio.media import Decoder
 from export.check import check_file, write_report
-from export.presets import DEFAULT_PRESET, PRESETS, get_preset
+from export.presets import ALIASES, DEFAULT_PRESET, PRESETS, custom, preset
+from studio.exporting import ExportService
+from studio.settings import Settings
 
 
 def _finite(d: dict) -> dict:
@@ -67,20 +69,31 @@ def cmd_loudness(args: argparse.Namespace, home) -> int:
 
 
 def cmd_check(args: argparse.Namespace, home) -> int:
-    preset = get_preset(args.preset, args.target_lufs, args.ceiling_dbtp)
+    if (args.preset or "").strip().lower() == "custom":
+        if args.target_lufs is None:
+            raise StudioError(
+                "The custom preset needs a target loudness (--target-lufs).",
+                "Mẫu tùy chỉnh cần độ lớn mục tiêu (--target-lufs).",
+            )
+        base = DEFAULT_PRESET
+    elif args.preset:
+        base = preset(args.preset)
+    else:  # the preset chosen for exports
+        base = ExportService(home, Settings(home.settings_file)).preset()
+    chosen = custom(base, target_lufs=args.target_lufs, ceiling_dbtp=args.ceiling_dbtp)
     if args.slot_seconds is not None and not args.slot_seconds > 0:
         raise StudioError(
             "The slot length must be a positive number of seconds.",
             "Độ dài khung giờ phải là số giây dương.",
         )
-    report = check_file(args.file, preset, args.slot_seconds)
+    report = check_file(args.file, chosen, args.slot_seconds)
     if args.save:
         write_report(report, args.file)
     if args.json:
         print(report.to_json())
     else:
         lang = current_language()
-        print(f"{args.file} — {preset.title(lang)}")
+        print(f"{args.file} — {chosen.title(lang)}")
         for line in report.lines:
             mark = "✓" if line.passed else "✗"
             verdict = _t("pass", "đạt") if line.passed else _t("FAIL", "KHÔNG ĐẠT")
@@ -102,7 +115,7 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
 
-    names = ", ".join([*PRESETS, "custom"])
+    names = ", ".join([*PRESETS, "custom", *ALIASES])
     p = sub.add_parser(
         "check",
         help=_t("broadcast-ready check of a finished file", "kiểm tra tệp đã sẵn sàng phát chưa"),
@@ -111,8 +124,7 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument(
         "--preset",
-        default=DEFAULT_PRESET,
-        help=f"{names} ({_t('default', 'mặc định')}: %(default)s)",
+        help=f"{names} ({_t('default: the chosen one', 'mặc định: mẫu đang chọn')})",
     )
     p.add_argument("--target-lufs", type=float, help=_t("override the target", "mục tiêu khác"))
     p.add_argument("--ceiling-dbtp", type=float, help=_t("override the ceiling", "ngưỡng khác"))

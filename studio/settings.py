@@ -34,7 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("output_device", str, "", "output device name; empty = system default"),
     Setting("input_rate", int, 48_000, "recording sample rate"),
     Setting("input_channels", list, [0], "device input channels that feed an armed track"),
-    Setting("loudness_preset", str, "loa-truyen-thanh", "export loudness preset"),
+    Setting("export_preset", str, "loudspeaker", "export preset (export/presets.py)"),
     Setting("library_url", str, "", "database URL; empty = SQLite in the studio home"),
     Setting("station_name", str, "", "written into ID3 tags"),
     Setting("commune", str, "", "the commune the station serves, used in titles and scripts"),
@@ -62,6 +62,10 @@ class Settings:
             # Keep the damaged file for inspection and start from the defaults.
             self.path.replace(self.path.with_suffix(f".damaged-{int(time.time())}.json"))
             return
+        if "loudness_preset" in data and "export_preset" not in data:
+            # Releases before the one export preset model kept the loudness preset's name
+            # here; the name is an alias of its export preset.
+            data["export_preset"] = data.pop("loudness_preset")
         self._values = data
 
     def get(self, key: str) -> Any:

@@ -89,7 +89,7 @@ def test_check_text_output_and_user_errors(broadcast_ready, home, capsys):
     out = capsys.readouterr().out
     assert "Ready for broadcast." in out and "✓" in out
     assert run(["check", str(broadcast_ready), "--preset", "nope"], home) == 1
-    assert "Unknown loudness preset" in capsys.readouterr().err
+    assert "Unknown export preset" in capsys.readouterr().err
     assert run(["check", str(broadcast_ready) + ".missing"], home) == 1
     assert run(["check", str(broadcast_ready), "--preset", "custom", "--target-lufs", "-16"],
                home) == 0  # fmt: skip

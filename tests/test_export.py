@@ -11,8 +11,9 @@ from scipy.signal import butter, sosfilt
 
 from audio.errors import Cancelled, StudioError
 from audio.timeline import Clip, Timeline, Track, TrackRole
-from export.encoders import EncodingSettings, Tags, decoded_length
-from export.master import MAX_COMPENSATION_DB, MasterSettings, export_master
+from export.encoders import Tags, decoded_length
+from export.master import MAX_COMPENSATION_DB, export_master
+from export.presets import ExportPreset
 from tests.conftest import RATE, noise, tone, write_wav
 
 MP3_FRAME = 1152
@@ -63,7 +64,9 @@ def test_mp3_export_length_loudness_and_tags(tmp_path, store, rate, channels, kb
         category="Phòng chống thiên tai",
         comment="Khẩn cấp: bão số 9",
     )
-    settings = MasterSettings(EncodingSettings("mp3", rate, channels, kbps), target_lufs=-20.0)
+    settings = ExportPreset(
+        "test", format="mp3", rate=rate, channels=channels, bitrate_kbps=kbps, target_lufs=-20.0
+    )
     result = export_master(tl, sources, out, settings, tags)
     frames, decoded_rate = decoded_length(out)
     assert decoded_rate == rate
@@ -89,7 +92,10 @@ def test_lossless_export_is_sample_exact_in_length(tmp_path, store, fmt):
     tl, sources = _timeline(tmp_path, store)
     out = tmp_path / f"archive.{fmt}"
     export_master(
-        tl, sources, out, MasterSettings(EncodingSettings(fmt, 48_000, 2), target_lufs=-23.0)
+        tl,
+        sources,
+        out,
+        ExportPreset("test", format=fmt, rate=48_000, channels=2, target_lufs=-23.0),
     )
     info = sf.info(str(out))
     assert info.frames == tl.length and info.channels == 2
@@ -110,7 +116,7 @@ def test_clicks_are_limited_and_the_gain_stays_bounded(tmp_path, store):
         tl,
         lambda s: store.frames(s, RATE),
         out,
-        MasterSettings(EncodingSettings("wav", 48_000, 1), target_lufs=-16.0),
+        ExportPreset("test", format="wav", rate=48_000, channels=1, target_lufs=-16.0),
     )
     straight = -16.0 - result.mix.integrated_lufs
     assert straight < result.gain_db <= straight + MAX_COMPENSATION_DB + 1e-9
@@ -144,7 +150,9 @@ def test_full_disk_is_reported_and_old_file_kept(tmp_path, store, tiny_disk):
         )
     )
     with pytest.raises(StudioError) as err:
-        export_master(long_tl, sources, out, MasterSettings(EncodingSettings("wav", 48_000, 2)))
+        export_master(
+            long_tl, sources, out, ExportPreset("test", format="wav", rate=48_000, channels=2)
+        )
     assert "disk is full" in err.value.en or "Cannot write" in err.value.en
     assert out.read_bytes() == b"old"
     assert [p.name for p in tiny_disk.iterdir()] == ["bản tin.wav"]
@@ -165,6 +173,6 @@ def test_cancel_leaves_no_file(tmp_path, store):
 
 def test_bad_encoding_settings_are_clear():
     with pytest.raises(StudioError, match="bitrate"):
-        EncodingSettings("mp3", 44_100, 1, 100)
+        ExportPreset("test", format="mp3", rate=44_100, channels=1, bitrate_kbps=100)
     with pytest.raises(StudioError, match="Sample rate"):
-        EncodingSettings("mp3", 22_050, 1, 64)
+        ExportPreset("test", format="mp3", rate=22_050, channels=1, bitrate_kbps=64)

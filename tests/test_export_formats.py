@@ -11,31 +11,21 @@ import soundfile as sf
 
 from audio.errors import StudioError
 from audio.timeline import Clip, Timeline, Track
-from export.formats import (
-    ARCHIVE_FLAC,
-    ARCHIVE_WAV,
-    DEFAULT_PRESET,
-    PRESETS,
-    custom_preset,
-    master_settings,
-    preset,
-)
 from export.master import export_master
 from export.mp3 import read_lame_tag
 from export.naming import ascii_stem, export_file_name, normalise_dates, strip_diacritics
+from export.presets import ARCHIVE_FLAC, ARCHIVE_WAV, DEFAULT_PRESET, PRESETS, custom, preset
 
 NOV_2026 = dt.date(2026, 11, 20)
 
 
 def test_default_preset_is_the_loudspeaker_mp3():
-    enc = DEFAULT_PRESET.encoding
-    assert (enc.format, enc.channels, enc.rate, enc.bitrate_kbps) == ("mp3", 1, 44_100, 64)
-    assert DEFAULT_PRESET.target_lufs == -16.0 and DEFAULT_PRESET.ceiling_dbtp == -1.0
-    assert DEFAULT_PRESET.ascii_file_name
+    p = DEFAULT_PRESET
+    assert (p.format, p.channels, p.rate, p.bitrate_kbps) == ("mp3", 1, 44_100, 64)
+    assert p.target_lufs == -16.0 and p.ceiling_dbtp == -1.0 and p.normalise
+    assert p.ascii_file_name
     assert ARCHIVE_WAV.extension == "wav" and ARCHIVE_FLAC.extension == "flac"
     assert preset("archive-flac") is ARCHIVE_FLAC
-    settings = master_settings(DEFAULT_PRESET)
-    assert settings.encoding == enc and settings.target_lufs == -16.0
 
 
 def test_unknown_preset_and_bad_custom_values_are_clear_errors():
@@ -43,14 +33,14 @@ def test_unknown_preset_and_bad_custom_values_are_clear_errors():
         preset("cassette")
     assert "cassette" in info.value.message("en") and "mẫu xuất" in info.value.message("vi")
     with pytest.raises(StudioError):
-        custom_preset(bitrate_kbps=100)
+        custom(bitrate_kbps=100)
     with pytest.raises(StudioError):
-        custom_preset(rate=22_050)
+        custom(rate=22_050)
     with pytest.raises(StudioError):
-        custom_preset(ceiling_dbtp=1.0)
-    stereo = custom_preset(channels=2, bitrate_kbps=128, target_lufs=None)
-    assert stereo.encoding.channels == 2 and stereo.encoding.bitrate_kbps == 128
-    assert stereo.target_lufs is None and stereo.encoding.rate == 44_100
+        custom(ceiling_dbtp=1.0)
+    stereo = custom(channels=2, bitrate_kbps=128, normalise=False)
+    assert stereo.channels == 2 and stereo.bitrate_kbps == 128
+    assert not stereo.normalise and stereo.rate == 44_100 and stereo.name == "custom"
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
@@ -61,11 +51,11 @@ def test_every_preset_exports_a_file_of_the_programme_length(tmp_path, key):
     source = (rng.standard_normal((rate, 1)) * 0.05).astype(np.float32)
     timeline = Timeline(rate=rate, tracks=(Track("v", clips=(Clip("s", 0, rate),)),))
     out = tmp_path / export_file_name("Bản tin sáng 26/11", p.extension, ascii_only=True)
-    result = export_master(timeline, {"s": source}.__getitem__, out, master_settings(p))
+    result = export_master(timeline, {"s": source}.__getitem__, out, p)
     with sf.SoundFile(str(out)) as f:
-        assert f.samplerate == p.encoding.rate and f.channels == p.encoding.channels
+        assert f.samplerate == p.rate and f.channels == p.channels
         assert f.frames == result.frames
-    expected = rate * p.encoding.rate // rate
+    expected = rate * p.rate // rate
     assert abs(result.frames - expected) <= 1
     if p.extension == "mp3":
         assert read_lame_tag(out)["crc_ok"] == 1

@@ -9,8 +9,9 @@ import soundfile as sf
 from audio.errors import StudioError
 from audio.mixer import render
 from audio.timeline import Clip, EnvelopePoint, FadeShape, Marker, Timeline, Track
-from export.encoders import EncodingSettings, Tags
-from export.master import MasterSettings, export_master
+from export.encoders import Tags
+from export.master import export_master
+from export.presets import ExportPreset
 from export.ranges import crop_timeline, export_range, export_regions, marked_regions
 
 RATE = 48_000
@@ -135,10 +136,14 @@ def test_marked_regions_lie_between_consecutive_markers():
     assert marked_regions(one) == []
 
 
-def _mp3_settings() -> MasterSettings:
-    return MasterSettings(
-        encoding=EncodingSettings(format="mp3", rate=48_000, channels=1, bitrate_kbps=64),
-        target_lufs=None,
+def _mp3_settings() -> ExportPreset:
+    return ExportPreset(
+        "test",
+        format="mp3",
+        rate=48_000,
+        channels=1,
+        bitrate_kbps=64,
+        normalise=False,
         ceiling_dbtp=-1.0,
     )
 
@@ -146,10 +151,8 @@ def _mp3_settings() -> MasterSettings:
 def test_exported_range_matches_the_same_frames_of_the_whole_export(tmp_path):
     """WAV exports without normalisation: the range file equals that slice of the whole."""
     timeline, sources = _timeline(), _sources()
-    settings = MasterSettings(
-        encoding=EncodingSettings(format="wav", rate=48_000, channels=2),
-        target_lufs=None,
-        ceiling_dbtp=0.0,
+    settings = ExportPreset(
+        "test", format="wav", rate=48_000, channels=2, normalise=False, ceiling_dbtp=0.0
     )
     whole = export_master(timeline, sources.__getitem__, tmp_path / "whole.wav", settings)
     part = export_range(

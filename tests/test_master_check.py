@@ -16,9 +16,8 @@ from export.check import (
     check_file,
     report_path,
 )
-from export.encoders import EncodingSettings
-from export.master import MasterSettings, export_master
-from export.presets import DEFAULT_PRESET, get_preset
+from export.master import export_master
+from export.presets import DEFAULT_PRESET, ExportPreset, custom, preset
 from tests.loudness_material import RATE, music, sine, speech, write
 
 
@@ -39,21 +38,20 @@ def programme():
 
 
 @pytest.mark.parametrize(
-    "encoding, preset, target",
+    "name, target",
     [
-        (EncodingSettings(), "loa-truyen-thanh", -16.0),  # mono 64 kbps 44.1 kHz
-        (EncodingSettings(rate=48_000, channels=2, bitrate_kbps=128), "ebu-r128", -23.0),
+        ("loudspeaker", -16.0),  # mono 64 kbps 44.1 kHz
+        ("ebu-r128", -23.0),  # stereo 128 kbps 48 kHz
     ],
 )
 def test_export_normalises_and_holds_the_ceiling_on_the_decoded_mp3(
-    programme, tmp_path, encoding, preset, target
+    programme, tmp_path, name, target
 ):
     timeline, sources = programme
     out = tmp_path / "bản tin.mp3"
-    settings = MasterSettings(encoding=encoding, target_lufs=target, preset=preset)
-    result = export_master(timeline, sources, out, settings)
+    result = export_master(timeline, sources, out, preset(name))
     # Measured independently on the decoded file, not trusted from the result.
-    decoded = check_file(out, get_preset(preset))
+    decoded = check_file(out, preset(name))
     tp = decoded.measurement["true_peak_dbtp"]
     assert tp <= -1.0, result
     assert abs(decoded.measurement["integrated_lufs"] - target) <= 0.5, result
@@ -80,7 +78,7 @@ def test_rehearsal_corrects_what_the_limiter_takes_so_one_encode_does(programme,
     """Into WAV (no codec loss) the limited programme lands on target at the first encode:
     the rehearsal without the encoder found the gain that the limiter's loss needs."""
     timeline, sources = programme
-    settings = MasterSettings(EncodingSettings(format="wav", rate=48_000, channels=2))
+    settings = ExportPreset("test", format="wav", rate=48_000, channels=2)
     result = export_master(timeline, sources, tmp_path / "x.wav", settings)
     assert result.encodes == 1
     assert result.limiter_reduction_db > 1.0
@@ -105,7 +103,7 @@ def test_export_reencodes_when_the_codec_overshoots(programme, tmp_path, monkeyp
     monkeypatch.setattr(master, "_encode_pass", overshooting)
     timeline, sources = programme
     result = export_master(
-        timeline, sources, tmp_path / "x.wav", MasterSettings(EncodingSettings(format="wav"))
+        timeline, sources, tmp_path / "x.wav", ExportPreset("test", format="wav")
     )
     assert len(ceilings) >= 2
     assert ceilings[1] <= ceilings[0] - 0.3  # the overshoot, less the limiter's margin
@@ -122,7 +120,7 @@ def test_export_cancel_leaves_nothing(programme, tmp_path):
 
     out = tmp_path / "x.mp3"
     with pytest.raises(Cancelled):
-        export_master(timeline, sources, out, MasterSettings(), progress=cancel)
+        export_master(timeline, sources, out, DEFAULT_PRESET, progress=cancel)
     assert [p for p in tmp_path.iterdir() if p.name != "studio-home"] == []
 
 
@@ -137,12 +135,12 @@ def _analyse(x: np.ndarray, rate: int = RATE):
 
 
 def test_check_lines_fail_with_their_figures():
-    preset = get_preset("loa-truyen-thanh")
+    loud = preset("loa-truyen-thanh")
     tone = sine(-8.0, 30.0, 2, 440.0)  # ≈ −8.7 LUFS: too loud
     tone[10 * RATE : 17 * RATE] = 0.0  # 7 s of dead air
     tone[20 * RATE : 20 * RATE + 10, 0] = 1.0  # a flat-topped clip on the left
     tone[25 * RATE : 25 * RATE + 1, 1] = 1.0  # one hot sample alone is not clipping
-    report = build_report(_analyse(tone), preset, slot_seconds=25.0, file="t.wav")
+    report = build_report(_analyse(tone), loud, slot_seconds=25.0, file="t.wav")
     assert not report.passed
     lines = {ln.check: ln for ln in report.lines}
     assert not lines["integrated_loudness"].passed
@@ -159,10 +157,10 @@ def test_check_lines_fail_with_their_figures():
 def test_mono_compatibility_catches_a_phase_inverted_channel():
     x = music(10.0)
     x[:, 1] = -x[:, 0]
-    lines = {ln.check: ln for ln in build_report(_analyse(x), get_preset()).lines}
+    lines = {ln.check: ln for ln in build_report(_analyse(x), preset()).lines}
     assert not lines["mono_compatibility"].passed
     y = music(10.0)
-    lines = {ln.check: ln for ln in build_report(_analyse(y), get_preset()).lines}
+    lines = {ln.check: ln for ln in build_report(_analyse(y), preset()).lines}
     assert lines["mono_compatibility"].passed
     assert lines["mono_compatibility"].value < 3.0
 
@@ -182,7 +180,7 @@ def test_a_good_file_passes_and_its_json_is_complete(tmp_path):
     x = x * np.float32(10 ** ((-16 - measure(x, RATE).integrated_lufs) / 20))
     x = np.clip(x, -0.85, 0.85)  # keep it under the ceiling for this test
     path = write(tmp_path / "ok.wav", x)
-    report = check_file(path, get_preset(), slot_seconds=30)
+    report = check_file(path, preset(), slot_seconds=30)
     assert report.passed, report.to_json()
     d = json.loads(report.to_json())
     assert d["passed"] and d["slot_seconds"] == 30
@@ -191,23 +189,21 @@ def test_a_good_file_passes_and_its_json_is_complete(tmp_path):
 
 
 def test_presets():
-    assert DEFAULT_PRESET == "loa-truyen-thanh"
-    assert (get_preset().target_lufs, get_preset().ceiling_dbtp) == (-16.0, -1.0)
-    assert (get_preset("ebu-r128").target_lufs, get_preset("EBU-R128").ceiling_dbtp) == (-23, -1)
-    custom = get_preset("custom", target_lufs=-18, ceiling_dbtp=-2)
-    assert (custom.target_lufs, custom.ceiling_dbtp) == (-18, -2)
+    assert DEFAULT_PRESET.name == "loudspeaker" and preset() is DEFAULT_PRESET
+    assert (preset().target_lufs, preset().ceiling_dbtp) == (-16.0, -1.0)
+    assert (preset("ebu-r128").target_lufs, preset("EBU-R128").ceiling_dbtp) == (-23, -1)
+    mine = custom("ebu-r128", target_lufs=-18, ceiling_dbtp=-2)
+    assert (mine.name, mine.target_lufs, mine.ceiling_dbtp, mine.channels) == ("custom", -18, -2, 2)
     with pytest.raises(StudioError) as e:
-        get_preset("nope")
-    assert "loa-truyen-thanh" in e.value.en and "Không có mẫu" in e.value.vi
+        preset("nope")
+    assert "loudspeaker" in e.value.en and "Không có mẫu" in e.value.vi
     with pytest.raises(StudioError):
-        get_preset("custom")
-    with pytest.raises(StudioError):
-        get_preset("ebu-r128", ceiling_dbtp=3.0)
+        custom("ebu-r128", ceiling_dbtp=3.0)
 
 
 def test_export_without_normalisation_still_holds_the_ceiling(programme, tmp_path):
     timeline, sources = programme
-    settings = MasterSettings(EncodingSettings(format="flac"), target_lufs=None)
+    settings = ExportPreset("test", format="flac", normalise=False)
     result = export_master(timeline, sources, tmp_path / "x.flac", settings)
     assert result.gain_db == 0.0
     assert result.mix.true_peak_dbtp > 0.0  # the raw mix is over the ceiling …

@@ -15,8 +15,9 @@ import soundfile as sf
 from mutagen.id3 import ID3
 from scipy.signal import butter, sosfilt
 
-from export.encoders import MP3_BITRATES_KBPS, EncodingSettings, Tags, open_encoder, write_id3
+from export.encoders import Tags, open_encoder, write_id3
 from export.mp3 import ENCODER_DELAY, Mp3Encoder, crc16, read_lame_tag
+from export.presets import MP3_BITRATES_KBPS, ExportPreset
 
 
 def _ffmpeg() -> str:
@@ -53,7 +54,7 @@ def band_noise(frames: int, channels: int, rate: int, seed: int = 1) -> np.ndarr
 def encode(path, data: np.ndarray, rate: int, bitrate: int, block: int = 4096) -> None:
     enc = open_encoder(
         path,
-        EncodingSettings(format="mp3", rate=rate, channels=data.shape[1], bitrate_kbps=bitrate),
+        ExportPreset("test", format="mp3", rate=rate, channels=data.shape[1], bitrate_kbps=bitrate),
     )
     try:
         for i in range(0, len(data), block):
@@ -144,7 +145,7 @@ def test_lame_tag_crc_matches_a_real_lame_file(tmp_path):
 
 def test_empty_encoder_leaves_an_empty_file(tmp_path):
     path = tmp_path / "empty.mp3"
-    open_encoder(path, EncodingSettings()).close()
+    open_encoder(path, ExportPreset("test")).close()
     assert path.stat().st_size == 0
 
 
@@ -231,7 +232,7 @@ def test_export_master_resampled_mp3_is_exact_and_aligned(tmp_path):
 
     from audio.mixer import render
     from audio.timeline import Clip, Timeline, Track
-    from export.master import MasterSettings, export_master
+    from export.master import export_master
 
     rate = 48_000
     voice = band_noise(rate * 2, 1, rate, seed=11)
@@ -244,9 +245,13 @@ def test_export_master_resampled_mp3_is_exact_and_aligned(tmp_path):
         ),
     )
     sources = {"v": voice, "b": bed}.__getitem__
-    settings = MasterSettings(
-        encoding=EncodingSettings(format="mp3", rate=44_100, channels=1, bitrate_kbps=64),
-        target_lufs=None,
+    settings = ExportPreset(
+        "test",
+        format="mp3",
+        rate=44_100,
+        channels=1,
+        bitrate_kbps=64,
+        normalise=False,
         ceiling_dbtp=0.0,
     )
     result = export_master(timeline, sources, tmp_path / "x.mp3", settings)

@@ -91,7 +91,7 @@ def test_panels_are_docked_and_menus_present(qtbot, home):
     assert pub.act_destinations in pub.menu.actions()
     assert pub.worker._thread.is_alive()
     assert meters.panel.readout.target_lufs == -16.0  # the default preset
-    w.settings.set("loudness_preset", "ebu-r128")
+    w.settings.set("export_preset", "ebu-r128")
     w._show_export_target()  # what the Settings dialog does after OK
     assert meters.panel.readout.target_lufs == -23.0
     assert meters.panel.graph.target_lufs == -23.0

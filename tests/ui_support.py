@@ -81,7 +81,7 @@ class ScriptedPrompts:
     def save_path(self, suggestion=""):
         return self._next("save_path")
 
-    def export_path(self, suggestion=""):
+    def export_path(self, suggestion="", extension="mp3"):
         return self._next("export_path")
 
     def import_paths(self, folder=""):

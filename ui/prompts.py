@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from audio.errors import localized
 from studio.programme import SUFFIX
 
 AUDIO_FILTER = "*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.opus *.m4a"
@@ -55,12 +56,15 @@ class Prompts:
         )
         return path or None
 
-    def export_path(self, suggestion: str = "") -> str | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.parent, self.tr("Export MP3"), suggestion, self.tr("MP3 audio (*.mp3)")
-        )
-        if path and not path.lower().endswith(".mp3"):
-            path += ".mp3"
+    def export_path(self, suggestion: str = "", extension: str = "mp3") -> str | None:
+        if extension == "mp3":
+            title, kinds = self.tr("Export MP3"), self.tr("MP3 audio (*.mp3)")
+        else:  # a WAV/FLAC preset chosen with `studio presets --use`
+            title = localized("Export audio", "Xuất tệp âm thanh")
+            kinds = f"{extension.upper()} (*.{extension})"
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggestion, kinds)
+        if path and not path.lower().endswith("." + extension):
+            path += "." + extension
         return path or None
 
     def import_paths(self, folder: str = "") -> list[str]:

@@ -14,7 +14,7 @@ import math
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from audio.errors import StudioError, current_language
+from audio.errors import current_language
 from ui.meters.widgets import IntegratedReadout, LoudnessGraph, LoudnessMeterBar
 from ui.window.feature import Feature
 
@@ -86,12 +86,7 @@ class MetersFeature(Feature):
         self.show_target()
 
     def show_target(self) -> None:
-        from export.presets import DEFAULT_PRESET, get_preset
-
-        try:
-            p = get_preset(self.window.settings.get("loudness_preset") or DEFAULT_PRESET)
-        except StudioError:
-            p = get_preset(DEFAULT_PRESET)
+        p = self.window.export_preset()
         self.panel.set_target(p.target_lufs, p.ceiling_dbtp, p.tolerance_lu)
 
     def _attach_meter(self, player) -> None:
@@ -121,33 +116,15 @@ class MetersFeature(Feature):
     # --- export: report and loudness graph ---------------------------------------------------
 
     def _exported(self, result) -> None:
-        path = str(result.path)
-        preset_name = self.window.export_settings().preset
-
-        def work(progress):
-            from audio.loudness import LoudnessMeter
-            from audio.media import Decoder
-            from export.check import check_file
-            from export.presets import get_preset
-
-            dec = Decoder(path)
-            meter = LoudnessMeter(dec.rate, dec.channels, true_peak=False)
-            total = max(result.frames, 1)
-            for block in dec.blocks():
-                meter.feed(block if block.ndim == 2 else block[:, None])
-                progress(min(meter.frames / total, 1.0) * 0.5)
-            report = result.report or check_file(path, get_preset(preset_name))
-            return meter.short_term_series(), meter.integrated_lufs(), report
-
-        def done(out) -> None:
-            series, integrated, report = out
-            self.panel.graph.set_series(series)
-            self.panel.readout.set_integrated(integrated)
-            self.window.mixer.set_loudness(integrated)
-            self.last_report = report
-            self.show_report(report)
-
-        self.window.jobs.run(self.tr("Checking the export"), work, done, self.window._error)
+        """Show the export's own measurement: the export service decoded and measured the
+        encoded file once already (its broadcast check), so nothing is decoded again here."""
+        self.panel.graph.set_series(result.short_term_series)
+        integrated = result.output.integrated_lufs if result.output is not None else None
+        self.panel.readout.set_integrated(integrated)
+        self.window.mixer.set_loudness(integrated)
+        self.last_report = result.report
+        if result.report is not None:
+            self.show_report(result.report)
 
     def report_text(self, report) -> str:
         lang = current_language()

@@ -15,9 +15,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from audio.errors import current_language
+
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings, parent=None):
+    def __init__(self, settings, parent=None, presets=(), chosen: str = ""):
+        """`presets`: the export presets to offer (studio.exporting), `chosen`: the name of
+        the current one."""
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
@@ -30,9 +34,10 @@ class SettingsDialog(QDialog):
         self.theme.addItem(self.tr("Dark"), "dark")
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.get("theme"))))
         self.preset = QComboBox()
-        self.preset.addItem(self.tr("Loudspeakers: −16 LUFS, mono 64 kbps"), "loa-truyen-thanh")
-        self.preset.addItem(self.tr("EBU R128: −23 LUFS, stereo 128 kbps"), "ebu-r128")
-        self.preset.setCurrentIndex(max(0, self.preset.findData(settings.get("loudness_preset"))))
+        lang = current_language()
+        for p in presets:
+            self.preset.addItem(p.title(lang), p.name)
+        self.preset.setCurrentIndex(max(0, self.preset.findData(chosen)))
         form = QFormLayout()
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Theme"), self.theme)
@@ -54,7 +59,8 @@ class SettingsDialog(QDialog):
     def apply(self) -> None:
         self.settings.set("language", self.language.currentData())
         self.settings.set("theme", self.theme.currentData())
-        self.settings.set("loudness_preset", self.preset.currentData())
+        if self.preset.count():
+            self.settings.set("export_preset", self.preset.currentData())
         self.settings.save()
 
 

@@ -22,12 +22,6 @@ from ui.window.dialogs import MissingMediaDialog
 
 MAX_RECENT = 10
 
-# How each loudness preset (export/presets.py) is encoded: (channels, MP3 kbps, sample rate).
-EXPORT_ENCODING = {
-    "loa-truyen-thanh": (1, 64, 44_100),  # loudspeaker networks: mono, small files
-    "ebu-r128": (2, 128, 48_000),
-}
-
 
 class DocumentActions:
     """File menu work of the window (mixed into MainWindow)."""
@@ -262,33 +256,12 @@ class DocumentActions:
 
         self.jobs.run(self.tr("Importing audio"), work, done, self._error)
 
-    def export_settings(self):
-        """MasterSettings for the chosen preset. export/ is imported here, not at start-up:
-        it pulls in scipy, which would double the time to the first paint."""
-        from export.encoders import EncodingSettings
-        from export.master import MasterSettings
-        from export.presets import DEFAULT_PRESET, get_preset
-
-        name = self.settings.get("loudness_preset") or DEFAULT_PRESET
-        try:
-            preset = get_preset(name)
-        except StudioError:
-            preset = get_preset(DEFAULT_PRESET)
-        channels, bitrate, rate = EXPORT_ENCODING.get(preset.name, EXPORT_ENCODING[DEFAULT_PRESET])
-        return MasterSettings(
-            encoding=EncodingSettings("mp3", rate, channels, bitrate),
-            target_lufs=preset.target_lufs,
-            ceiling_dbtp=preset.ceiling_dbtp,
-            preset=preset.name,
-        )
+    def export_preset(self):
+        """The export preset chosen in Settings (the export service owns the lookup)."""
+        return self.exports.preset()
 
     def _show_export_target(self) -> None:
-        from export.presets import DEFAULT_PRESET, get_preset
-
-        try:
-            preset = get_preset(self.settings.get("loudness_preset") or DEFAULT_PRESET)
-        except StudioError:
-            preset = get_preset(DEFAULT_PRESET)
+        preset = self.export_preset()
         self.mixer.target_lufs = preset.target_lufs
         self.mixer.set_loudness(None)
         self.exportTargetChanged.emit()
@@ -308,32 +281,20 @@ class DocumentActions:
         stem = (
             self.editor.session.path.stem if self.editor.session.path else p.title
         ) or "bulletin"
-        path = self.prompts.export_path(str(self.home.exports / f"{stem}.mp3"))
+        ext = self.export_preset().extension
+        path = self.prompts.export_path(str(self.home.exports / f"{stem}.{ext}"), ext)
         if path:
             return self.export_mp3(path, then)
         return None
 
     def export_mp3(self, path: str, then=None):
-        """Export through the job helper; returns the Job."""
-        from export.encoders import Tags
-        from export.master import export_master
-
+        """Export through the job helper and the export service; returns the Job."""
         programme = self.editor.programme
-        timeline = programme.timeline
-        rate = timeline.rate
-        settings = self.export_settings()
-        tags = Tags(
-            title=programme.title or Path(path).stem,
-            station=self.settings.get("station_name") or programme.meta("station"),
-            category=programme.meta("category"),
-            author=programme.meta("author"),
-            date=programme.meta("date"),
-        )
+        rate = programme.timeline.rate
+        preset = self.export_preset()
 
         def work(progress):
-            return export_master(
-                timeline, lambda sid: self.store.frames(sid, rate), path, settings, tags, progress
-            )
+            return self.exports.export(programme, path, preset, progress=progress)
 
         def done(result) -> None:
             self.last_export = result

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from audio.media import MediaStore
 from audio.timeline import TrackRole
 from studio import edits
+from studio.exporting import ExportService
 from studio.history import Description
 from studio.paths import StudioHome
 from studio.settings import Settings
@@ -59,6 +60,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self.home = home.ensure()
         self.settings = settings
         self.store = MediaStore(self.home.media)
+        self.exports = ExportService(self.home, settings, self.store)
         self.prompts = Prompts(self)
         self.jobs = JobRunner(self, synchronous=synchronous_jobs)
         self.editor = Editor(self.home, parent=self)
@@ -458,7 +460,9 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
     # --- other dialogs ---------------------------------------------------------------------
 
     def settings_dialog(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        # The window exports MP3 only; WAV/FLAC archives are made from the command line.
+        presets = [p for p in self.exports.presets() if p.format == "mp3"]
+        dialog = SettingsDialog(self.settings, self, presets, self.exports.chosen_name())
         if dialog.exec():
             old_lang = self.settings.get("language")
             dialog.apply()
