@@ -38,10 +38,11 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
     "library": ("studio.cli_library", "the segment library", "thư viện đoạn âm thanh"),
     "export": (
         "studio.cli_export",
-        "export with a destination preset, a range or each marked region",
-        "xuất theo mẫu nơi nhận, theo đoạn hoặc từng đoạn đánh dấu",
+        "export with a preset, a range or each marked region",
+        "xuất theo mẫu xuất, theo đoạn hoặc từng đoạn đánh dấu",
     ),
     "render": ("studio.cli_export", None, None),  # the name the first releases used
+    "presets": ("studio.cli_export", "list or choose the export presets", "xem, chọn mẫu xuất"),
     "record": ("studio.cli_record", "record from an input (timer recording)", "thu âm (hẹn giờ)"),
     "recover-takes": (
         "studio.cli_record",
