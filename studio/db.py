@@ -10,13 +10,32 @@ never leaves half-written rows.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+if TYPE_CHECKING:
+    from studio.paths import StudioHome
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+URL_ENV = "STUDIO_LIBRARY_URL"
+
+
+def database_url(home: StudioHome) -> str:
+    """The one database of a studio home (segment library and outbox alike): the environment
+    variable STUDIO_LIBRARY_URL, else the `library_url` setting, else the SQLite file in the
+    studio home."""
+    from studio.settings import Settings
+
+    env = os.environ.get(URL_ENV, "").strip()
+    if env:
+        return env
+    setting = Settings(home.settings_file).get("library_url").strip()
+    return setting or home.library_url
 
 
 class Base(DeclarativeBase):

@@ -162,7 +162,7 @@ def test_cancel_stops_the_export_and_leaves_nothing(home, demo, tmp_path):
     assert list(tmp_path.glob("c.mp3*")) == [] and list(tmp_path.glob(".c.mp3*")) == []
 
 
-def test_window_and_cli_export_byte_identical_files(qtbot, home, demo, tmp_path, monkeypatch):
+def test_window_and_cli_export_byte_identical_files(qtbot, qapp, home, demo, tmp_path, monkeypatch):
     """The window's Export (job helper → export service) and `studio export` make the same
     bytes from the same programme, and the window decodes the file only once (in the
     export's own check)."""
@@ -191,3 +191,8 @@ def test_window_and_cli_export_byte_identical_files(qtbot, home, demo, tmp_path,
     assert meters.last_report is w.last_export.report and meters.last_report.passed
     assert len(meters.panel.graph.short_term) == len(w.last_export.short_term_series) > 0
     w.close()
+    from audio.errors import set_language
+    from ui.looks import load_translations
+
+    set_language(None)  # the window chose Vietnamese for the process: later tests expect English
+    load_translations(qapp, "en")

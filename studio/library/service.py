@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from audio.errors import Cancelled, MediaError, StudioError
 from audio.media import MediaInfo, MediaStore
-from studio.db import Database
+from studio.db import Database, database_url
 from studio.library.importer import (
     Analysis,
     ImportItem,
@@ -44,7 +44,6 @@ from studio.library.search import (
     search_ids,
 )
 from studio.paths import StudioHome
-from studio.settings import Settings
 
 Progress = Callable[[float], None]
 LIBRARY_RATE = 48_000  # media rate of library segments: the project rate
@@ -260,14 +259,7 @@ def open_database(url: str) -> Database:
         raise _db_error(exc) from exc
 
 
-def library_url(home: StudioHome) -> str:
-    """The library database URL: env STUDIO_LIBRARY_URL, else the `library_url` setting, else
-    the SQLite file in the studio home."""
-    env = os.environ.get("STUDIO_LIBRARY_URL", "").strip()
-    if env:
-        return env
-    setting = Settings(home.settings_file).get("library_url").strip()
-    return setting or home.library_url
+library_url = database_url  # the library and the outbox share one database
 
 
 def open_library(home: StudioHome, rate: int = LIBRARY_RATE) -> Library:

@@ -35,7 +35,7 @@ from export.destinations import (
     make_destination,
 )
 from export.destinations.base import sha256_file
-from studio.db import Database
+from studio.db import Database, database_url
 from studio.paths import StudioHome
 
 from .models import PRIORITY_RANK, DestinationRow, OutboxItemRow, Status, utcnow
@@ -106,12 +106,6 @@ def needs_secret(config: DestinationConfig) -> bool:
     return bool(config.user) or config.kind in ("http", "province")
 
 
-def library_url(home: StudioHome) -> str:
-    from studio.settings import Settings
-
-    return Settings(home.settings_file).get("library_url") or home.library_url
-
-
 class Outbox:
     """Destinations and outbox items in the database; files under `StudioHome.outbox`.
 
@@ -126,7 +120,7 @@ class Outbox:
     @classmethod
     def open(cls, home: StudioHome, credentials=None) -> Outbox:
         home.ensure()
-        return cls(Database(library_url(home)), home, credentials)
+        return cls(Database(database_url(home)), home, credentials)
 
     @property
     def credentials(self):
