@@ -80,7 +80,7 @@ def split_paragraphs(text: str) -> list[str]:
 def script_from_text(text: str, base: Script | None = None) -> Script:
     """A script holding the paragraphs of `text`. Items whose text is unchanged keep their take,
     so pasting a corrected script does not throw away what was read."""
-    base = base or Script()
+    base = base if base is not None else Script()
     takes: dict[str, list[str | None]] = {}
     for item in base.items:
         takes.setdefault(item.text, []).append(item.take)
@@ -389,6 +389,10 @@ def reserve_room(timeline: Timeline, script: Script, pace: float | None = None) 
 def set_script_text(timeline: Timeline, script: Script, text: str) -> tuple[Timeline, Script]:
     """Replace the script's text. Items whose text is unchanged keep their take; the others get
     room for their estimated reading time, and what followed the script moves with its end."""
+    if not script.items and timeline.track_index(script.voice_track) is None:
+        voices = [t.name for t in timeline.tracks if t.role == TrackRole.VOICE]
+        if voices:  # a programme made without a template reads onto its first voice track
+            script = script.with_changes(voice_track=voices[0])
     old_end = script_end(timeline, script)
     new = reserve_room(timeline, script_from_text(text, script))
     new_end = script_end(timeline, new)

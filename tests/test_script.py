@@ -199,3 +199,9 @@ def test_a_version_1_file_gets_an_empty_script():
     d = {"format": "studio-truyen-thanh/programme", "version": 1, "title": "cũ", "tracks": []}
     p = programme_from_json(json.loads(json.dumps(d)))
     assert p.title == "cũ" and p.script == Script()
+
+
+def test_a_script_without_a_template_reads_onto_the_first_voice_track():
+    tl = Timeline(rate=RATE, tracks=(Track("Nhạc", role=TrackRole.MUSIC_BED), Track("Voice")))
+    _, script = set_script_text(tl, Script(), "Tin một.")
+    assert script.voice_track == "Voice"
