@@ -481,7 +481,7 @@ def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monk
     monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
     assert entry.main([]) == 0
     assert len(asked) == 1 and "1" in asked[0]
-    assert seen["panels"] == ["library", "meters", "outbox", "recording"]
+    assert seen["panels"] == ["library", "meters", "outbox", "recording", "script"]
     assert len(seen["tracks"]) == 3 and seen["tracks"][2][1] == 1, seen["tracks"]
     assert path.exists()  # the take file is kept
     assert panel_threads() == []

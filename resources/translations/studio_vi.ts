@@ -922,4 +922,125 @@
             <translation>Thêm rãnh (Ctrl+T)</translation>
         </message>
     </context>
+<context>
+    <name>ScriptPanel</name>
+    <message>
+        <source>Type or paste the script here; a blank line starts a new item.</source>
+        <translation>Gõ hoặc dán kịch bản vào đây; một dòng trống bắt đầu mục mới.</translation>
+    </message>
+    <message>
+        <source>Apply script</source>
+        <translation>Áp dụng kịch bản</translation>
+    </message>
+    <message>
+        <source>Prompter…</source>
+        <translation>Nhắc chữ…</translation>
+    </message>
+    <message>
+        <source>Record selected item</source>
+        <translation>Thu mục đang chọn</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Mục</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Ước tính</translation>
+    </message>
+    <message>
+        <source>Take</source>
+        <translation>Bản thu</translation>
+    </message>
+    <message>
+        <source>not read</source>
+        <translation>chưa đọc</translation>
+    </message>
+    <message>
+        <source>Total about {0}</source>
+        <translation>Tổng khoảng {0}</translation>
+    </message>
+    <message>
+        <source>Total about {0} for a {1} slot: {2} over</source>
+        <translation>Tổng khoảng {0} cho khung {1}: dư {2}</translation>
+    </message>
+    <message>
+        <source>Total about {0} for a {1} slot: {2} left</source>
+        <translation>Tổng khoảng {0} cho khung {1}: còn {2}</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateDialog</name>
+    <message>
+        <source>New programme from a template</source>
+        <translation>Chương trình mới theo mẫu</translation>
+    </message>
+    <message>
+        <source>e.g. Morning bulletin 02/12</source>
+        <translation>ví dụ Bản tin sáng 02/12</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Mẫu</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Tiêu đề</translation>
+    </message>
+    <message>
+        <source>Parts</source>
+        <translation>Các phần</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Tạo</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptFeature</name>
+    <message>
+        <source>Script</source>
+        <translation>Kịch bản</translation>
+    </message>
+    <message>
+        <source>New from &amp;template…</source>
+        <translation>Mới theo &amp;mẫu…</translation>
+    </message>
+    <message>
+        <source>Save as te&amp;mplate…</source>
+        <translation>Lưu làm m&amp;ẫu…</translation>
+    </message>
+    <message>
+        <source>&amp;Prompter</source>
+        <translation>&amp;Nhắc chữ</translation>
+    </message>
+    <message>
+        <source>There is no input device to record from (see the Recording panel).</source>
+        <translation>Không có thiết bị thu âm (xem bảng Thu âm).</translation>
+    </message>
+    <message>
+        <source>Type the script and press Apply first.</source>
+        <translation>Hãy gõ kịch bản và bấm Áp dụng trước.</translation>
+    </message>
+    <message>
+        <source>Item {0} is in its place.</source>
+        <translation>Đã đặt mục {0} vào chỗ.</translation>
+    </message>
+    <message>
+        <source>Nothing in the library yet for: {0}</source>
+        <translation>Thư viện chưa có đoạn cho: {0}</translation>
+    </message>
+    <message>
+        <source>Save as template</source>
+        <translation>Lưu làm mẫu</translation>
+    </message>
+    <message>
+        <source>Template id (lower-case letters, digits, dashes):</source>
+        <translation>Mã mẫu (chữ thường không dấu, số, gạch ngang):</translation>
+    </message>
+</context>
 </TS>

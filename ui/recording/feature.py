@@ -48,6 +48,9 @@ class RecordingFeature(Feature):
         self.recording_timeline = None
         self.round_trip: int | None = None  # frames, from "Measure recording latency"
         self.panel = None
+        # A feature that started the panel's take for itself (the script's item takes) gets
+        # that one take instead of the playhead: set before starting, cleared once it is used.
+        self.take_owner = None
         self._add_actions()
         self._install_panel()
 
@@ -110,6 +113,9 @@ class RecordingFeature(Feature):
         from audio.timeline import Clip
         from studio.takes import place_take
 
+        if self.take_owner is not None:
+            owner, self.take_owner = self.take_owner, None
+            return owner(take)
         w = self.window
         if take is None or take.frames <= 0:
             return False

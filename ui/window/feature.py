@@ -29,6 +29,7 @@ FEATURES = (
     "ui.meters.feature",
     "ui.publishing.feature",
     "ui.recording.feature",
+    "ui.script.feature",
 )
 
 
