@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import struct
-import threading
-from queue import Queue
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 import lameenc
 import numpy as np
@@ -84,39 +84,6 @@ def parse_header(h: int) -> tuple[int, int, int]:
     return frame_bytes(kbps, rate, (h >> 9) & 1), kbps, rate
 
 
-class _FrameCounter:
-    """Counts MP3 frames in a byte stream that arrives in arbitrary chunks."""
-
-    def __init__(self) -> None:
-        self.frames = 0
-        self.bytes = 0
-        self.first_header: int | None = None
-        self._skip = 0  # bytes of the current frame still to come
-        self._partial = b""  # an incomplete header split over two chunks
-
-    def feed(self, data: bytes) -> None:
-        self.bytes += len(data)
-        pos = self._skip
-        buf = data
-        if self._partial:
-            buf = self._partial + data
-            pos = 0
-            self._partial = b""
-        n = len(buf)
-        while pos < n:
-            if pos + 4 > n:
-                self._partial = bytes(buf[pos:])
-                pos = n
-                break
-            h = int.from_bytes(buf[pos : pos + 4], "big")
-            size = parse_header(h)[0]
-            if self.first_header is None:
-                self.first_header = h
-            self.frames += 1
-            pos += size
-        self._skip = pos - n
-
-
 def build_info_frame(
     *,
     first_header: int,
@@ -178,20 +145,88 @@ def build_info_frame(
     return bytes(frame)
 
 
-def to_pcm16(block: np.ndarray) -> bytes:
-    """Interleaved little-endian int16 bytes from float32 frames (clipped, rounded)."""
+def to_pcm16(block: np.ndarray) -> np.ndarray:
+    """Little-endian int16 frames from float32 frames (clipped, rounded)."""
     scaled = np.multiply(block, 32768.0, dtype=np.float32)
     np.clip(scaled, -32768.0, 32767.0, out=scaled)
-    return np.rint(scaled).astype("<i2").tobytes()
+    return np.rint(scaled).astype("<i2")
+
+
+def _side_info_start(frame: bytes) -> int:
+    return 4 if frame[1] & 1 else 6  # protection bit clear: a CRC follows the header
+
+
+def main_data_begin(frame: bytes) -> int:
+    """How many bytes before this frame's payload its main data starts (the bit reservoir)."""
+    pos = _side_info_start(frame)
+    return (frame[pos] << 1) | (frame[pos + 1] >> 7)
+
+
+def block_types(frame: bytes, channels: int) -> tuple[int, ...]:
+    """Block type (0 long, 1 start, 2 short, 3 stop) of each granule and channel, in the
+    order (gr0 ch0, gr0 ch1, gr1 ch0, gr1 ch1) of MPEG-1 side information."""
+    pos = _side_info_start(frame)
+    size = _side_info_bytes(channels)
+    bits = int.from_bytes(frame[pos : pos + size], "big")
+    total = size * 8
+    at = 9 + (5 if channels == 1 else 3) + 4 * channels  # main_data_begin, private, scfsi
+    types = []
+    for _ in range(2 * channels):
+        switching = (bits >> (total - (at + 34))) & 1  # after 12 + 9 + 8 + 4 bits
+        types.append((bits >> (total - (at + 36))) & 3 if switching else 0)
+        at += 59
+    return tuple(types)
+
+
+def _windows_join(before: tuple[int, ...], after: tuple[int, ...], channels: int) -> bool:
+    """True when granule 1 of `before` may be followed by granule 0 of `after`: the long or
+    short half-windows that overlap must match, or the aliasing does not cancel."""
+    for ch in range(channels):
+        long_right = before[channels + ch] in (0, 3)
+        long_left = after[ch] in (0, 1)
+        if long_right != long_left:
+            return False
+    return True
+
+
+def _split_frames(data: bytes) -> list[bytes]:
+    frames, pos = [], 0
+    while pos < len(data):
+        size = parse_header(int.from_bytes(data[pos : pos + 4], "big"))[0]
+        frames.append(data[pos : pos + size])
+        pos += size
+    return frames
+
+
+@dataclass(slots=True)
+class _Chunk:
+    first: int  # the global frame index of the encoder's first frame
+    pcm: np.ndarray  # the int16 input, kept until the join after it is made
+    frames: list[bytes] | None = None
 
 
 class Mp3Encoder:
-    """Writes float32 blocks (frames, channels) to a gapless CBR MP3 file.
+    """Writes float32 blocks (frames, channels) to a gapless CBR MP3 file, on every core.
 
-    LAME runs on a second thread (lameenc releases the GIL while it encodes), so encoding
-    overlaps with whatever produces the blocks; `write` only converts to int16 and queues.
-    `close()` must be called; it raises any error the encoding thread met.
+    LAME is single-threaded, so the stream is cut into chunks of about `chunk_seconds` that
+    separate LAME encoders encode at once on `workers` threads (lameenc releases the GIL).
+    Each chunk's encoder starts `LEAD_IN_FRAMES` MP3 frames early and runs `TAIL_FRAMES` past
+    its end, on the same 1152-sample frame grid as a one-piece encode, so both sides of a join
+    have encoded the same audio around it. The join is made at a frame boundary where the
+    window shapes of the two encoders fit (the MDCT halves that overlap must both be long or
+    both short), and where the earlier stream has at least as much room in its bit reservoir
+    as the next frame draws from it: that frame's reservoir bytes are copied into the room the
+    earlier frames leave free, so every frame decodes from its own encoder's bits. The decoded
+    file has exactly the frames written, and around a join it differs from a one-piece encode
+    only by the codec's own noise. If no frame near a join fits (rare), the chunk is encoded
+    again from the previous chunk's start, which reproduces the previous frames exactly.
+    `close()` must be called; it raises any error met (e.g. a full disk).
     """
+
+    LEAD_IN_FRAMES = 32  # frames a chunk's encoder runs before the join window opens …
+    MIN_LEAD_FRAMES = 16  # … of which at least these before any join (its psychoacoustics settle)
+    TAIL_FRAMES = 8  # frames the earlier encoder runs past the nominal join
+    END_GUARD_FRAMES = 3  # the last frames of an encoder, touched by its flush, are never kept
 
     def __init__(
         self,
@@ -201,55 +236,175 @@ class Mp3Encoder:
         channels: int,
         bitrate_kbps: int,
         quality: int = 3,
-        queue_blocks: int = 8,
+        workers: int | None = None,
+        chunk_seconds: float = 15.0,
     ):
         if rate not in (44_100, 48_000) or channels not in (1, 2):
             raise ValueError("MP3: 44100/48000 Hz, 1 or 2 channels")
         if bitrate_kbps not in _BITRATES[1:12]:
             raise ValueError("MP3: 32–192 kbps")
         self.rate, self.channels, self.bitrate_kbps = rate, channels, bitrate_kbps
+        self.quality = quality
         self.frames_written = 0
-        self._lame = lameenc.Encoder()
-        self._lame.set_bit_rate(bitrate_kbps)
-        self._lame.set_in_sample_rate(rate)
-        self._lame.set_out_sample_rate(rate)  # never let LAME drop to MPEG-2 rates
-        self._lame.set_channels(channels)
-        self._lame.set_quality(quality)
+        self.join_frames: list[int] = []  # the first frame taken from each later chunk
+        self.rejoins = 0  # joins that needed the chunk encoded again
+        self._chunk_frames = max(
+            self.LEAD_IN_FRAMES + self.TAIL_FRAMES + 1, round(chunk_seconds * rate / FRAME_SAMPLES)
+        )
         self._info_kbps = info_frame_bitrate(bitrate_kbps, rate, channels)
-        self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
-        self._file.write(bytes(frame_bytes(self._info_kbps, rate)))  # room for the tag frame
-        self._counter = _FrameCounter()
-        self._queue: Queue[bytes | None] = Queue(maxsize=queue_blocks)
+        self._workers = workers or max(1, min(4, os.cpu_count() or 1))
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="mp3-encoder")
+        self._pending: list[tuple[_Chunk, Future]] = []
+        self._buffer: list[np.ndarray] = []  # int16 input not yet handed to a chunk …
+        self._buffered = 0
+        self._buffer_first = 0  # … starting at this global sample
+        self._next_chunk = 0
+        self._previous: _Chunk | None = None  # the last chunk joined, for a re-encode
+        self._held: list[bytearray] = []  # assembled frames not yet written …
+        self._held_first = 0  # … the first one's global index
+        self._first_header: int | None = None
+        self._audio_frames = 0
+        self._stream_bytes = 0
         self._error: BaseException | None = None
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name="mp3-encoder", daemon=True)
-        self._thread.start()
+        self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
+        self._file.write(bytes(frame_bytes(self._info_kbps, rate)))  # room for the tag frame
 
-    def _emit(self, data: bytes) -> None:
-        if data:
-            self._counter.feed(data)
-            self._file.write(data)
+    # encoding ------------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        ended = started = False
-        try:
-            while True:
-                pcm = self._queue.get()
-                if pcm is None:
-                    ended = True
-                    break
-                started = True
-                self._emit(bytes(self._lame.encode(pcm)))
-            if started:  # lameenc refuses to flush an encoder that never encoded
-                self._emit(bytes(self._lame.flush()))
-        except BaseException as exc:  # handed to the caller in close()
-            self._error = exc
-            # Keep draining so that a producer blocked on put() is released.
-            while not ended:
-                ended = self._queue.get() is None
+    def _encode(self, pcm: np.ndarray) -> list[bytes]:
+        lame = lameenc.Encoder()
+        lame.set_bit_rate(self.bitrate_kbps)
+        lame.set_in_sample_rate(self.rate)
+        lame.set_out_sample_rate(self.rate)  # never let LAME drop to MPEG-2 rates
+        lame.set_channels(self.channels)
+        lame.set_quality(self.quality)
+        data = bytes(lame.encode(pcm.tobytes())) + bytes(lame.flush())
+        return _split_frames(data)
+
+    def _chunk_start(self, k: int) -> int:
+        """The global frame index at which chunk k's encoder starts."""
+        return 0 if k == 0 else k * self._chunk_frames - self.LEAD_IN_FRAMES
+
+    def _submit(self, last: bool) -> None:
+        k = self._next_chunk
+        first = self._chunk_start(k)
+        whole = np.concatenate(self._buffer) if len(self._buffer) > 1 else self._buffer[0]
+        lo = first * FRAME_SAMPLES - self._buffer_first
+        hi = len(whole)
+        if not last:
+            hi = ((k + 1) * self._chunk_frames + self.TAIL_FRAMES) * FRAME_SAMPLES
+            hi -= self._buffer_first
+            keep = self._chunk_start(k + 1) * FRAME_SAMPLES - self._buffer_first
+            self._buffer = [whole[keep:]]  # what the next chunk's lead-in needs
+            self._buffered = len(whole) - keep
+            self._buffer_first += keep
+        pcm = whole[lo:hi]
+        chunk = _Chunk(first, pcm)
+        self._pending.append((chunk, self._pool.submit(self._encode, pcm)))
+        self._next_chunk += 1
+
+    def _ready_for_chunk(self) -> bool:
+        k = self._next_chunk
+        end = ((k + 1) * self._chunk_frames + self.TAIL_FRAMES) * FRAME_SAMPLES
+        return self._buffer_first + self._buffered >= end
+
+    # joining -------------------------------------------------------------------------------
+
+    def _join_frame(self, chunk: _Chunk) -> int | None:
+        """The global index of the first frame taken from `chunk`, or None if none fits."""
+        held, a0 = self._held, self._held_first
+        b, b0 = chunk.frames, chunk.first
+        nominal = b0 + self.LEAD_IN_FRAMES
+        lo = b0 + self.MIN_LEAD_FRAMES
+        hi = min(a0 + len(held) - self.END_GUARD_FRAMES, b0 + len(b))
+        fits = []
+        for c in range(lo, hi):
+            a_prev, a_next = held[c - 1 - a0], held[c - a0]
+            b_prev, b_next = b[c - 1 - b0], b[c - b0]
+            if main_data_begin(a_next) < main_data_begin(b_next):
+                continue  # the earlier stream has no room for what this frame draws on
+            if not _windows_join(
+                block_types(a_prev, self.channels),
+                block_types(b_next, self.channels),
+                self.channels,
+            ):
+                continue
+            agree = block_types(a_prev, self.channels) == block_types(
+                b_prev, self.channels
+            ) and block_types(a_next, self.channels) == block_types(b_next, self.channels)
+            fits.append((not agree, abs(c - nominal), c))
+        return min(fits)[2] if fits else None
+
+    def _join(self, chunk: _Chunk) -> None:
+        assert chunk.frames is not None
+        if self._first_header is None:
+            self._first_header = int.from_bytes(chunk.frames[0][:4], "big")
+            self._held = [bytearray(f) for f in chunk.frames]
+            self._held_first = chunk.first
+            self._previous = chunk
+            return
+        c = self._join_frame(chunk)
+        if c is None:
+            # Encode this chunk again from the previous chunk's start: its first frames are
+            # then the previous chunk's own, so it joins anywhere they overlap.
+            self.rejoins += 1
+            prev = self._previous
+            assert prev is not None
+            c = chunk.first + self.LEAD_IN_FRAMES
+            overlap = (chunk.first - prev.first) * FRAME_SAMPLES
+            pcm = np.concatenate([prev.pcm[:overlap], chunk.pcm])
+            chunk = _Chunk(prev.first, pcm, self._encode(pcm))
+        b, b0 = chunk.frames, chunk.first
+        need = main_data_begin(b[c - b0])
+        if need:
+            # The reservoir bytes frame c reads: the end of the payloads before it in its own
+            # stream, copied to the end of the payloads before it in the output.
+            tail = b""
+            j = c - b0
+            while len(tail) < need:
+                j -= 1
+                frame = b[j]
+                tail = frame[_side_info_start(frame) + _side_info_bytes(self.channels) :] + tail
+            tail = tail[len(tail) - need :]
+            j = c - self._held_first
+            while tail:
+                j -= 1
+                frame = self._held[j]
+                start = _side_info_start(frame) + _side_info_bytes(self.channels)
+                room = len(frame) - start
+                part, tail = tail[max(0, len(tail) - room) :], tail[: max(0, len(tail) - room)]
+                frame[len(frame) - len(part) :] = part
+        del self._held[c - self._held_first :]
+        self._write_held()
+        self._held = [bytearray(f) for f in b[c - b0 :]]
+        self._held_first = c
+        self._previous = chunk
+        self.join_frames.append(c)
+
+    @property
+    def joins(self) -> int:
+        return len(self.join_frames)
+
+    def _write_held(self) -> None:
+        data = b"".join(self._held)
+        self._file.write(data)
+        self._audio_frames += len(self._held)
+        self._stream_bytes += len(data)
+        self._held = []
+
+    def _reap(self, wait: bool) -> None:
+        """Join finished chunks in order; with `wait`, at least the oldest one."""
+        while self._pending and (wait or self._pending[0][1].done()):
+            chunk, future = self._pending.pop(0)
+            chunk.frames = future.result()
+            self._join(chunk)
+            wait = False
+
+    # the encoder's interface ---------------------------------------------------------------
 
     def write(self, block: np.ndarray) -> None:
-        """Queue `block` (frames, channels) float32 for encoding; blocks if LAME lags behind."""
+        """Add `block` (frames, channels) float32; blocks while the encoders lag behind."""
         if self._error is not None:
             raise self._error
         if self._closed:
@@ -258,39 +413,58 @@ class Mp3Encoder:
             raise ValueError(f"expected (frames, {self.channels}) blocks, got {block.shape}")
         if not len(block):
             return
-        self._queue.put(to_pcm16(block))
+        self._buffer.append(to_pcm16(block))
+        self._buffered += len(block)
         self.frames_written += len(block)
+        try:
+            while self._ready_for_chunk():
+                self._submit(last=False)
+            self._reap(wait=len(self._pending) > self._workers + 1)
+        except BaseException as exc:
+            self._error = exc
+            raise
 
     def close(self) -> None:
-        """Flush LAME, write the Info/LAME tag frame and close the file."""
+        """Encode what is left, join it, write the Info/LAME tag frame and close the file."""
         if self._closed:
+            if self._error is not None:
+                raise self._error
             return
         self._closed = True
         try:
-            self._queue.put(None)
-            self._thread.join()
             if self._error is not None:
                 raise self._error
+            if self._buffered:
+                self._submit(last=True)
+            while self._pending:
+                self._reap(wait=True)
+            if self._held:
+                self._write_held()
             self._write_tag()
+        except BaseException as exc:
+            self._error = exc
+            raise
         finally:
+            for _chunk, future in self._pending:
+                future.cancel()
+            self._pool.shutdown(wait=True)
             self._file.close()
 
     def _write_tag(self) -> None:
-        c = self._counter
-        if c.first_header is None:
+        if self._first_header is None:
             # Nothing was encoded: drop the reserved frame, leaving an empty file.
             self._file.seek(0)
             self._file.truncate()
             return
-        padding = c.frames * FRAME_SAMPLES - ENCODER_DELAY - self.frames_written
+        padding = self._audio_frames * FRAME_SAMPLES - ENCODER_DELAY - self.frames_written
         info = build_info_frame(
-            first_header=c.first_header,
+            first_header=self._first_header,
             info_kbps=self._info_kbps,
             rate=self.rate,
             channels=self.channels,
             bitrate_kbps=self.bitrate_kbps,
-            audio_frames=c.frames,
-            stream_bytes=c.bytes + frame_bytes(self._info_kbps, self.rate),
+            audio_frames=self._audio_frames,
+            stream_bytes=self._stream_bytes + frame_bytes(self._info_kbps, self.rate),
             delay=ENCODER_DELAY,
             padding=padding,
         )
