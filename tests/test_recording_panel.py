@@ -12,6 +12,8 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 
 from audio.playback import Player  # noqa: E402
 from audio.timeline import Clip, Timeline, Track  # noqa: E402
+from studio.paths import StudioHome  # noqa: E402
+from studio.recording import RecordingSession  # noqa: E402
 from studio.settings import Settings  # noqa: E402
 from tests.pulse_device import require_pulse  # noqa: E402
 from ui.looks import load_translations  # noqa: E402
@@ -25,7 +27,7 @@ def panel(qtbot, tmp_path):
     require_pulse()
     settings = Settings(tmp_path / "settings.json")
     settings.set("input_device", "pulse")
-    w = RecordingPanel(tmp_path / "recordings", settings)
+    w = RecordingPanel(RecordingSession(StudioHome(tmp_path / "home"), settings))
     qtbot.addWidget(w)
     yield w
     w.stop_monitoring()
@@ -70,7 +72,7 @@ def test_meters_check_level_and_a_take(panel, qtbot, tmp_path):
         player.stop()
     assert len(taken) == 1 and taken[0].frames > RATE
     assert sf.info(taken[0].path).frames == taken[0].frames
-    assert taken[0].path.parent == tmp_path / "recordings"
+    assert taken[0].path.parent == tmp_path / "home" / "recordings"
     assert panel.record_button.text() == "Record"
 
 
@@ -79,7 +81,7 @@ def test_vietnamese_strings_come_from_the_compiled_translation(qtbot, tmp_path):
     app = QCoreApplication.instance()
     assert "recording_vi.qm" in load_translations(app, "vi")  # what the app loads at start
     try:
-        w = RecordingPanel(tmp_path / "recordings")
+        w = RecordingPanel(RecordingSession(StudioHome(tmp_path / "home")))
         qtbot.addWidget(w)
         assert w.record_button.text() == "Thu âm"
         assert w.check_button.text() == "Kiểm tra mức thu"

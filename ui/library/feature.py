@@ -15,16 +15,15 @@ import contextlib
 import logging
 import os
 
-import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView
 
 from audio.errors import StudioError
-from audio.timeline import Clip, Timeline, Track
 from studio import edits
 from studio.edits import add_source_clip
 from studio.history import Description
+from studio.transport import stop_player
 from ui.library.dock import LibraryDock
 from ui.library.segments import SEGMENT_MIME, decode_segment_mime
 from ui.window.feature import Feature
@@ -237,34 +236,21 @@ class LibraryFeature(Feature):
                 log.warning("usage of %s not recorded: %s", sid, exc)
         return noted
 
-    def preview(self, frames: np.ndarray, rate: int) -> None:
+    def preview(self, frames, rate: int) -> None:
         """Play a library segment on a player of its own (the programme's is stopped)."""
         w = self.window
         if w.playback.playing:
             w.playback.pause()
         self.stop_preview()
-        frames = np.asarray(frames, np.float32)
-        if frames.ndim == 1:
-            frames = frames[:, None]
-        timeline = Timeline(
-            rate=rate, tracks=(Track("preview", (Clip("preview", 0, len(frames)),)),)
-        )
         try:
-            self.preview_player = w.playback.factory(lambda _sid: frames, rate, w.playback.device)
-            self.preview_player.set_timeline(timeline)
-            self.preview_player.play(0)
+            self.preview_player = w.playback.transport.preview(frames, rate)
         except StudioError as exc:
             self.preview_player = None
             w.prompts.error(exc.message())
 
     def stop_preview(self) -> None:
-        if self.preview_player is not None:
-            with contextlib.suppress(Exception):
-                self.preview_player.stop()
-                closer = getattr(self.preview_player, "close", None)
-                if closer:
-                    closer()
-            self.preview_player = None
+        player, self.preview_player = self.preview_player, None
+        stop_player(player)
 
     def _exported(self, result) -> None:
         self.record_programme_usage("exported")

@@ -1,15 +1,13 @@
 """The meters feature: the master's peak and loudness while playing, and after an export the
 loudness-over-time graph of the file and its broadcast-ready report.
 
-`Player.set_tap` hands each rendered master block (render thread, not the audio thread) to
-`audio.metering.MasterMeter`, which measures on its own thread; one GUI timer (`METER_MS`)
-reads the latest momentary / short-term / integrated values and the heard peak. Nothing is
-signalled per audio block.
+The transport feeds `studio.meters.LiveMeters` from the player's render thread (not the audio
+thread) and it measures on its own thread; one GUI timer (`METER_MS`) reads the latest
+momentary / short-term / integrated values and the heard peak. Nothing is signalled per audio
+block.
 """
 
 from __future__ import annotations
-
-import math
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -19,10 +17,6 @@ from ui.meters.widgets import IntegratedReadout, LoudnessGraph, LoudnessMeterBar
 from ui.window.feature import Feature
 
 METER_MS = 50  # the meters' GUI timer (20 Hz); nothing is signalled per audio block
-
-
-def _db(linear: float) -> float | None:
-    return 20 * math.log10(linear) if linear > 0 else None
 
 
 class MetersPanel(QWidget):
@@ -62,7 +56,7 @@ class MetersFeature(Feature):
     key = "meters"
 
     def __init__(self, window, options: dict | None = None):
-        from audio.metering import MasterMeter
+        from studio.meters import LiveMeters
 
         super().__init__(window, options)
         self.panel = MetersPanel()
@@ -73,9 +67,9 @@ class MetersFeature(Feature):
             Qt.DockWidgetArea.BottomDockWidgetArea,
             beside=window.mixer_dock,
         )
-        self.meter = MasterMeter(window.editor.rate)
-        self._peak_db: float | None = None
-        window.playback.aboutToPlay.connect(self._attach_meter)
+        self.meter = LiveMeters(window.editor.rate)
+        self._peaks = None
+        window.playback.transport.attach_meter(self.meter)
         window.playback.levelsChanged.connect(self._levels)
         self.timer = QTimer(self)
         self.timer.setInterval(METER_MS)
@@ -89,15 +83,8 @@ class MetersFeature(Feature):
         p = self.window.export_preset()
         self.panel.set_target(p.target_lufs, p.ceiling_dbtp, p.tolerance_lu)
 
-    def _attach_meter(self, player) -> None:
-        """Just before playback starts: a fresh measurement, fed by the player's render thread."""
-        setter = getattr(player, "set_tap", None)
-        if setter is not None and self.meter is not None:
-            self.meter.reset()
-            setter(self.meter.tap)
-
     def _levels(self, peaks) -> None:
-        self._peak_db = _db(max(peaks)) if peaks else None
+        self._peaks = peaks
 
     def _playing(self, playing: bool) -> None:
         if playing:
@@ -108,8 +95,8 @@ class MetersFeature(Feature):
 
     def update_meters(self) -> None:
         """GUI timer: show the latest reading (never waits for the meter thread)."""
-        r = self.meter.reading()
-        self.panel.bar.set_levels(self._peak_db, r.momentary_lufs, r.short_term_lufs)
+        r = self.meter.reading(self._peaks)
+        self.panel.bar.set_levels(r.peak_db, r.momentary_lufs, r.short_term_lufs)
         self.panel.readout.set_integrated(r.integrated_lufs)
         self.window.mixer.set_loudness(r.integrated_lufs)  # "fed by the meters"
 

@@ -1,10 +1,11 @@
 """The recording panel: input chooser, live level meters with clip hold, "check level",
 record/stop with dropouts shown as they happen, and timer recording.
 
-A standalone widget the main window places where it likes. It owns one `audio.recording
-.Recorder` (the input stays open while the panel monitors, so the meters always move) and
-reads it on a 30 Hz QTimer; the audio thread never touches Qt. Finished takes are announced
-with `takeFinished(Take)`; the window adds them to the programme.
+A view of one `studio.recording.RecordingSession`: the panel shows the session's state and
+calls it, nothing more (the input stays open while the panel monitors, so the meters always
+move). It polls `session.poll()` on a 30 Hz QTimer; the audio thread never touches Qt.
+Finished takes are announced with `takeFinished(take)`; the recording feature adds them to
+the programme.
 
 Strings are English in the source and go through `QCoreApplication.translate
 ("RecordingPanel", ...)`; Vietnamese is in `resources/translations/recording_vi.ts`.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize, QTime, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -34,11 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audio import devices
 from audio.errors import StudioError, current_language
-from audio.recording import CLIP_HOLD_S, Dropout, Recorder, Take, new_take_path
-
-CHECK_SECONDS = 6
+from studio.recording import CHECK_SECONDS, RATES, RecordingSession
 
 
 def tr(text: str) -> str:
@@ -111,20 +108,17 @@ class RecordingPanel(QWidget):
     dropoutSeen = Signal(object)  # noqa: N815 - an audio.recording.Dropout, as it happens
     problem = Signal(str)  # a message for the user (already in their language)
 
-    def __init__(self, recordings: Path, settings=None, parent: QWidget | None = None):
+    def __init__(self, session: RecordingSession, parent: QWidget | None = None):
+        """StudioError when the computer has no input device at all."""
         super().__init__(parent)
-        self.recordings = Path(recordings)
-        self.settings = settings
-        self.recorder: Recorder | None = None
-        self._dropouts_shown = 0
+        self.session = session
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_SECONDS * 1000)
         self._check_timer.timeout.connect(self._finish_check)
-        self._timer_stop: dt.datetime | None = None
 
         self.host_api = QComboBox()
         self.device = QComboBox()
         self.rate = QComboBox()
-        for r in devices.SUPPORTED_RATES:
+        for r in RATES:
             self.rate.addItem(f"{r / 1000:g} kHz", r)
         self.channels = QComboBox()
         self.notice = QLabel()
@@ -193,12 +187,11 @@ class RecordingPanel(QWidget):
 
     # -- input choice ------------------------------------------------------------------------
     def _populate(self) -> None:
-        remembered = devices.choice_from_settings(self.settings) if self.settings else None
+        remembered = self.session.choice
         self.host_api.blockSignals(True)
         self.host_api.clear()
-        for name in devices.host_apis():
-            if devices.input_devices(name):
-                self.host_api.addItem(name, name)
+        for name in self.session.host_apis():
+            self.host_api.addItem(name, name)
         if remembered is not None:
             i = self.host_api.findData(remembered.device.host_api)
             self.host_api.setCurrentIndex(max(i, 0))
@@ -212,7 +205,7 @@ class RecordingPanel(QWidget):
         api = self.host_api.currentData()
         self.device.blockSignals(True)
         self.device.clear()
-        for d in devices.input_devices(api):
+        for d in self.session.input_devices(api):
             self.device.addItem(d.name, d.name)
             if (remembered is None or isinstance(remembered, int)) and d.is_default_input:
                 self.device.setCurrentIndex(self.device.count() - 1)
@@ -222,15 +215,12 @@ class RecordingPanel(QWidget):
         self._fill_channels(remembered)
 
     def _fill_channels(self, remembered=None) -> None:
-        try:
-            dev = devices.find_device(
-                self.device.currentData(), "input", self.host_api.currentData()
-            )
-        except StudioError:
-            self.channels.clear()
-            return
         self.channels.clear()
-        count = min(dev.max_input_channels, 8)
+        count = self.session.input_channel_count(
+            self.device.currentData(), self.host_api.currentData()
+        )
+        if count == 0:
+            return
         if count >= 2:
             self.channels.addItem(tr("Left (1)"), (0,))
             self.channels.addItem(tr("Right (2)"), (1,))
@@ -244,44 +234,41 @@ class RecordingPanel(QWidget):
                 if self.channels.itemData(i) == tuple(remembered.channels):
                     self.channels.setCurrentIndex(i)
 
-    def choice(self) -> devices.InputChoice:
-        return devices.choose_input(
-            self.host_api.currentData() or "",
-            self.device.currentData() or "",
-            self.rate.currentData() or 48_000,
-            self.channels.currentData() or (0,),
-        )
-
     def _input_changed(self, *_args) -> None:
-        if self.settings is not None:
-            devices.remember_choice(self.settings, self.choice())
-            self.settings.save()
-        if self.recorder is not None and not self.recorder.recording:
-            self.start_monitoring()
+        try:
+            self.session.choose(
+                self.host_api.currentData() or "",
+                self.device.currentData() or "",
+                self.rate.currentData() or 48_000,
+                self.channels.currentData() or (0,),
+            )
+        except StudioError as exc:
+            self._show_problem(exc)
 
     # -- monitoring --------------------------------------------------------------------------
+    @property
+    def recorder(self):
+        """The session's open input (None when not monitoring)."""
+        return self.session.recorder
+
     def start_monitoring(self) -> bool:
         """Open the chosen input so the meters move; False (and a message) if it cannot."""
-        self.stop_monitoring()
-        choice = self.choice()
+        choice = self.session.choice
         self.notice.setText(choice.fallback_reason.message() if choice.fallback_reason else "")
-        recorder = Recorder(choice)
         try:
-            recorder.open()
+            self.session.monitor()
         except StudioError as exc:
             self._show_problem(exc)
             return False
-        self.recorder = recorder
         self._tick.start()
         return True
 
     def stop_monitoring(self) -> None:
         self._tick.stop()
-        if self.recorder is not None:
-            take = self.recorder.close()
-            self.recorder = None
-            if take is not None:
-                self._take_done(take)
+        take = self.session.stop_monitoring()
+        if take is not None:
+            self._set_idle()
+            self._take_done(take)
 
     def _show_problem(self, exc: StudioError) -> None:
         text = exc.message(current_language())
@@ -290,18 +277,21 @@ class RecordingPanel(QWidget):
 
     # -- check level -------------------------------------------------------------------------
     def _start_check(self) -> None:
-        if self.recorder is None and not self.start_monitoring():
+        if not self.session.monitoring and not self.start_monitoring():
             return
-        self.recorder.start_level_check()
+        self.session.start_level_check()
         self.check_button.setEnabled(False)
         self.check_result.setText(tr("Listening… read a sentence at your normal voice."))
         self._check_timer.start()
 
     def _finish_check(self) -> None:
         self.check_button.setEnabled(True)
-        if self.recorder is None:
+        if not self.session.monitoring:
             return
-        result = self.recorder.finish_level_check()
+        try:
+            result = self.session.finish_level_check()
+        except StudioError:
+            return
         self.check_result.setText(result.message().message(current_language()))
         self.last_check = result
 
@@ -309,26 +299,27 @@ class RecordingPanel(QWidget):
 
     # -- recording ---------------------------------------------------------------------------
     def start_recording(self) -> bool:
-        if self.recorder is None and not self.start_monitoring():
+        if not self.session.monitoring and not self.start_monitoring():
             return False
         try:
-            warning = self.recorder.start_take(new_take_path(self.recordings))
+            warning = self.session.start_take()
         except StudioError as exc:
             self._show_problem(exc)
             return False
+        self._show_recording(warning)
+        return True
+
+    def _show_recording(self, warning: StudioError | None) -> None:
         self.notice.setText(warning.message(current_language()) if warning else "")
         self.dropouts.clear()
-        self._dropouts_shown = 0
         self.record_button.blockSignals(True)
         self.record_button.setChecked(True)
         self.record_button.setText(tr("Stop"))
         self.record_button.blockSignals(False)
-        return True
 
-    def stop_recording(self) -> Take | None:
-        if self.recorder is None:
-            return None
-        take = self.recorder.stop_take()
+    def stop_recording(self):
+        """Finish the take (announced with takeFinished) and return it, or None."""
+        take = self.session.stop_take()
         self._set_idle()
         if take is not None:
             self._take_done(take)
@@ -342,72 +333,66 @@ class RecordingPanel(QWidget):
             self.stop_recording()
 
     def _set_idle(self) -> None:
-        self._timer_stop = None
         self.record_button.blockSignals(True)
         self.record_button.setChecked(False)
         self.record_button.setText(tr("Record"))
         self.record_button.blockSignals(False)
 
-    def _take_done(self, take: Take) -> None:
-        self._show_new_dropouts(take)
+    def _take_done(self, take) -> None:
+        self._show_dropouts(take.dropouts[self.dropouts.count() :], take.rate)
         if take.ended_by is not None:
             self._show_problem(take.ended_by)
         self.takeFinished.emit(take)
 
-    def _show_new_dropouts(self, take: Take) -> None:
-        while self._dropouts_shown < len(take.dropouts):
-            drop: Dropout = take.dropouts[self._dropouts_shown]
-            self._dropouts_shown += 1
+    def _show_dropouts(self, dropouts, rate: int) -> None:
+        for drop in dropouts:
             self.dropouts.addItem(
-                tr("Dropout at {time}").format(time=_clock(drop.take_frame, take.rate))
+                tr("Dropout at {time}").format(time=_clock(drop.take_frame, rate))
             )
             self.dropoutSeen.emit(drop)
 
     # -- timer recording ---------------------------------------------------------------------
     def _timer_toggled(self, on: bool) -> None:
-        if on and self.recorder is None:
-            self.start_monitoring()
-
-    def _timer_due(self, now: dt.datetime) -> None:
-        if not self.timer_enabled.isChecked() or (self.recorder and self.recorder.recording):
+        if not on:
+            self.session.cancel_schedule()
             return
         start = self.timer_start.time()
-        if (now.hour, now.minute) == (start.hour(), start.minute()):
-            self.timer_enabled.setChecked(False)
-            if self.start_recording():
-                self._timer_stop = now + dt.timedelta(minutes=self.timer_minutes.value())
+        try:
+            self.session.schedule(dt.time(start.hour(), start.minute()), self.timer_minutes.value())
+        except StudioError as exc:
+            self._show_problem(exc)
+            return
+        self._tick.start()
 
     # -- 30 Hz refresh -----------------------------------------------------------------------
-    def _refresh(self) -> None:
-        rec = self.recorder
-        if rec is None:
+    def _refresh(self, now: dt.datetime | None = None) -> None:
+        state = self.session.poll(now)
+        if not state.monitoring and state.error is None:
             return
-        levels = rec.levels()
-        self.meter.set_levels(levels.peaks, levels.clipped)
-        m = levels.momentary_lufs
-        self.loudness.setText("—" if m is None else tr("{lufs} LUFS").format(lufs=f"{m:.1f}"))
-        now = dt.datetime.now()
-        self._timer_due(now)
-        take = rec.take
-        if take is not None:
-            self.elapsed.setText(_clock(take.frames, take.rate))
-            self._show_new_dropouts(take)
-            if self._timer_stop is not None and now >= self._timer_stop:
-                self.stop_recording()
-        elif self.record_button.isChecked() and not rec.recording:
-            # the take ended by itself (disk full, device gone)
+        if state.levels is not None:
+            levels = state.levels
+            self.meter.set_levels(levels.peaks, levels.clipped)
+            m = levels.momentary_lufs
+            self.loudness.setText("—" if m is None else tr("{lufs} LUFS").format(lufs=f"{m:.1f}"))
+        if state.timer_started:
+            self.timer_enabled.setChecked(False)
+            self._show_recording(state.notice)
+        elif state.notice is not None:
+            self._show_problem(state.notice)
+        if state.recording:
+            self.elapsed.setText(_clock(state.take_frames, state.rate))
+        self._show_dropouts(state.new_dropouts, state.rate)
+        if state.finished is not None:
             self._set_idle()
-            if rec.last_take is not None:
-                self._take_done(rec.last_take)
-        if rec.error is not None and not rec.recording:
-            self._show_problem(rec.error)
-            self.recorder = None
+            self._take_done(state.finished)
+        if state.error is not None:
+            self._set_idle()
+            self._show_problem(state.error)
             self._tick.stop()
-            rec.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.stop_monitoring()
         super().closeEvent(event)
 
 
-__all__ = ["CLIP_HOLD_S", "LevelMeter", "RecordingPanel"]
+__all__ = ["LevelMeter", "RecordingPanel"]

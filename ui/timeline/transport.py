@@ -1,90 +1,69 @@
-"""Playback in the window: one Player, read by a ~30 Hz timer (never a signal per block).
+"""Playback in the window: `studio.transport.Transport` read by a ~30 Hz timer (never a signal
+per audio block).
 
-The player (`audio.playback.Player`) renders the current immutable timeline through the one
-mixer on its own threads; the window hands it each new timeline after an edit, which is a
-single reference swap on its side. This controller owns the play/pause/stop logic and the
-polling timer, and exposes the playhead and the output levels to the views.
+The transport renders the current immutable timeline through the one mixer on the player's
+threads; each edit hands it the new timeline (a single reference swap). This controller moves
+the editor's playhead and polls the transport's position and levels for the views.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from audio.errors import StudioError
+from studio.transport import Transport, default_player_factory
 
 POLL_MS = 33
 
-
-def default_player_factory(sources, rate: int, device=None):
-    """The real player. Imported late so that the window still opens (without sound) on a
-    build where playback is missing."""
-    try:
-        from audio.playback import Player
-    except ImportError as exc:
-        raise StudioError(
-            "Playback is not available in this build.",
-            "Bản này chưa có chức năng phát âm thanh.",
-        ) from exc
-    return Player(sources, rate=rate, device=device or None)
+__all__ = ["POLL_MS", "PlaybackController", "default_player_factory"]
 
 
 class PlaybackController(QObject):
     positionChanged = Signal(int)
-    levelsChanged = Signal(object)  # whatever Player.levels() returns (per-channel peaks)
+    levelsChanged = Signal(object)  # Transport.levels(): per-channel peaks, or None
     stateChanged = Signal(bool)  # playing or not
     failed = Signal(str)
-    aboutToPlay = Signal(object)  # noqa: N815 - the player, just before it starts (meter taps)
 
     def __init__(
         self, editor, sources: Callable, factory=default_player_factory, device=None, parent=None
     ):
         super().__init__(parent)
         self.editor = editor
-        self.sources = sources
-        self.factory = factory
-        self.device = device
-        self.player = None
+        self.transport = Transport(sources, editor.rate, factory, device)
+        self.transport.set_timeline(editor.timeline)
         self.loop = False
-        self._started_at = 0
-        self._was_playing = False
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
-        editor.timeline_listeners.append(self._timeline_changed)
+        editor.timeline_listeners.append(self.transport.set_timeline)
 
     @property
     def playing(self) -> bool:
-        return bool(self.player is not None and self.player.playing)
+        return self.transport.playing
 
-    def _ensure_player(self):
-        if self.player is None:
-            self.player = self.factory(self.sources, self.editor.rate, self.device)
-            self.player.set_timeline(self.editor.timeline)
-        return self.player
+    @property
+    def player(self):
+        return self.transport.player
 
-    def _timeline_changed(self, timeline) -> None:
-        if self.player is not None:
-            self.player.set_timeline(timeline)
+    @property
+    def factory(self):
+        return self.transport.factory
+
+    @factory.setter
+    def factory(self, factory) -> None:
+        self.transport.factory = factory
+
+    @property
+    def device(self):
+        return self.transport.device
 
     def play(self) -> None:
+        ed = self.editor
         try:
-            player = self._ensure_player()
-            start = self.editor.playhead
-            end = None
-            loop = False
-            if self.loop and self.editor.range:
-                a, b = self.editor.range
-                start = start if a <= start < b else a
-                end, loop = b, True
-            elif start >= self.editor.timeline.length > 0:
-                start = 0
-            self._started_at = start
-            player.set_timeline(self.editor.timeline)
-            self.aboutToPlay.emit(player)
-            player.play(start_frame=start, end_frame=end, loop=loop)
+            self.transport.set_timeline(ed.timeline)
+            self.transport.play(ed.playhead, ed.range if self.loop and ed.range else None)
         except StudioError as exc:
             self.failed.emit(exc.message())
             return
@@ -92,24 +71,21 @@ class PlaybackController(QObject):
             self.failed.emit(str(exc))
             return
         self.timer.start()
-        self._was_playing = True
         self.stateChanged.emit(True)
 
     def pause(self) -> None:
         """Stop where we are; the playhead stays there."""
-        if self.player is not None and self.player.playing:
-            position = self.player.position()
-            self.player.stop()
+        was = self.playing
+        position = self.transport.pause()
+        if position is not None:
             self.editor.set_playhead(position)
-        self._stopped()
+        self._stopped(was)
 
     def stop(self) -> None:
         """Stop and go back to where playback started (press again: to the start)."""
         was = self.playing
-        if self.player is not None:
-            self.player.stop()
-        self.editor.set_playhead(self._started_at if was else 0)
-        self._stopped()
+        self.editor.set_playhead(self.transport.stop())
+        self._stopped(was)
 
     def toggle(self) -> None:
         if self.playing:
@@ -119,39 +95,32 @@ class PlaybackController(QObject):
 
     def seek(self, frame: int) -> None:
         if self.playing:
-            self.player.stop()
+            self.transport.pause()
             self.editor.set_playhead(frame)
             self.play()
 
-    def _stopped(self) -> None:
+    def _stopped(self, was_playing: bool) -> None:
         self.timer.stop()
-        if self._was_playing:
-            self._was_playing = False
+        self.transport.mark_stopped()
+        if was_playing:
             self.stateChanged.emit(False)
         self.levelsChanged.emit(None)
 
     def poll(self) -> None:
         """Called by the timer on the GUI thread: read the playhead and levels."""
-        player = self.player
-        if player is None:
+        if self.transport.player is None:
             return
-        self.editor.set_playhead(int(player.position()))
+        self.editor.set_playhead(self.transport.position())
         self.positionChanged.emit(self.editor.playhead)
-        with contextlib.suppress(Exception):  # meters are a nicety, never a crash
-            self.levelsChanged.emit(player.levels())
-        if not player.playing:
-            error = getattr(player, "error", None)  # playback that stopped by itself
-            self._stopped()
+        self.levelsChanged.emit(self.transport.levels())
+        ended, error = self.transport.finished()
+        if ended:  # playback that stopped by itself
+            self.timer.stop()
+            self.stateChanged.emit(False)
+            self.levelsChanged.emit(None)
             if error is not None:
                 self.failed.emit(error.message())
 
     def close(self) -> None:
         self.timer.stop()
-        if self.player is not None:
-            try:
-                self.player.stop()
-                closer = getattr(self.player, "close", None)
-                if closer is not None:
-                    closer()
-            finally:
-                self.player = None
+        self.transport.close()
