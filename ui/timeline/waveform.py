@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from audio.media import PEAK_BUCKET
+from studio.media import PEAK_BUCKET
 
 LEVEL_FACTOR = 4
 

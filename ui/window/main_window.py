@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from audio.media import MediaStore
 from audio.timeline import TrackRole
 from studio import edits
 from studio.exporting import ExportService
 from studio.history import Description
+from studio.media import open_media_store
 from studio.paths import StudioHome
 from studio.settings import Settings
 from ui.jobs import JobRunner
@@ -59,7 +59,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         super().__init__(parent)
         self.home = home.ensure()
         self.settings = settings
-        self.store = MediaStore(self.home.media)
+        self.store = open_media_store(self.home)
         self.exports = ExportService(self.home, settings, self.store)
         self.prompts = Prompts(self)
         self.jobs = JobRunner(self, synchronous=synchronous_jobs)
