@@ -4,7 +4,8 @@ studio destinations add NAME --kind KIND --url URL [--user U] [--password-stdin]
 studio destinations list | test NAME | remove NAME
 studio push FILE --to NAME [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
     [--at 2026-12-03T06:00 [--until DATE] [--weekdays 1-5] [--times 06:00,17:30] [--repeat N]]
-studio outbox [--json] | retry ID | cancel ID | resend ID | send
+studio outbox [--json] | retry ID | cancel ID | resend ID
+The sender's commands (send, serve, install-service, …) are in `cli_outbox.py`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from audio.errors import StudioError, current_language
 from audio.errors import localized as _t
 from export.destinations import KINDS, PRIORITIES, make_destination
+from studio import cli_outbox
 from studio.paths import StudioHome
 
 if TYPE_CHECKING:
@@ -32,12 +34,6 @@ def _open(home: StudioHome) -> Outbox:
     from studio.outbox import Outbox
 
     return Outbox.open(home)
-
-
-def _worker(outbox: Outbox):
-    from studio.outbox import OutboxWorker
-
-    return OutboxWorker(outbox)
 
 
 def _parse_options(pairs: list[str] | None) -> dict[str, Any]:
@@ -168,6 +164,11 @@ def _metadata(args: argparse.Namespace) -> dict[str, Any]:
 def _describe(row: dict[str, Any]) -> str:
     error = row["last_error_vi"] if current_language() == "vi" else row["last_error"]
     text = f"#{row['id']} {row['status']} → {row['destination']} {row['file_name']}"
+    if row.get("interrupted"):
+        text += _t(
+            " (interrupted: its sender stopped; will resume)",
+            " (bị gián đoạn: trình gửi đã dừng; sẽ gửi tiếp)",
+        )
     if row["status"] == FAILED:
         retry = row["next_retry_at"]
         text += f": {error}" + (
@@ -176,21 +177,6 @@ def _describe(row: dict[str, Any]) -> str:
             else _t(" (needs attention)", " (cần xử lý)")
         )
     return text
-
-
-def _wait_for(outbox: Outbox, item_id: int) -> dict[str, Any]:
-    """Send due items in this process until `item_id` is sent or has failed once."""
-    worker = _worker(outbox)
-    import time
-
-    while True:
-        row = outbox.item(item_id)
-        if row["status"] in DONE or row["status"] == CANCELLED:
-            return row
-        if row["status"] == FAILED and row["attempts"] > 0:
-            return row
-        if worker.send_next() is None:
-            time.sleep(0.5)  # another process holds it (sending); wait for its outcome
 
 
 def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
@@ -208,22 +194,27 @@ def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
         )
         if not args.wait:
             return 0
-        row = _wait_for(outbox, row["id"])
+        row = cli_outbox.wait_for(outbox, row["id"], args.wait_max)
+        print(_describe(row))
+        code = cli_outbox.wait_exit_code(row)
+        if code == cli_outbox.EXIT_STILL_QUEUED:
+            print(cli_outbox.still_queued_note(outbox, row))
     finally:
         outbox.close()
-    print(_describe(row))
-    return 0 if row["status"] in DONE else 1
+    return code
 
 
 def cmd_outbox(args: argparse.Namespace, home: StudioHome) -> int:
     outbox = _open(home)
     try:
         rows = outbox.items()
+        sender = None if args.json else cli_outbox.sender_line(outbox)
     finally:
         outbox.close()
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
+    print(sender)
     if not rows:
         print(_t("The outbox is empty.", "Hộp thư đi trống."))
     for row in rows:
@@ -237,25 +228,18 @@ def _item_command(action: str):
         try:
             row = getattr(outbox, action)(args.id)
             if action in ("retry", "resend") and args.wait:
-                row = _wait_for(outbox, row["id"])
+                row = cli_outbox.wait_for(outbox, row["id"], args.wait_max)
+                print(_describe(row))
+                code = cli_outbox.wait_exit_code(row)
+                if code == cli_outbox.EXIT_STILL_QUEUED:
+                    print(cli_outbox.still_queued_note(outbox, row))
+                return code
         finally:
             outbox.close()
         print(_describe(row))
         return 0 if action == "cancel" or row["status"] != FAILED else 1
 
     return handler
-
-
-def cmd_outbox_send(args: argparse.Namespace, home: StudioHome) -> int:
-    """What the app does on start: send every due item, including ones a crash interrupted."""
-    outbox = _open(home)
-    try:
-        rows = _worker(outbox).drain()
-    finally:
-        outbox.close()
-    for row in rows:
-        print(_describe(row))
-    return 1 if any(r["status"] == FAILED for r in rows) else 0
 
 
 def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
@@ -325,7 +309,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--metadata", help=_t("JSON file with bulletin metadata", "tệp JSON thông tin"))
     p.add_argument("--name", help=_t("publish under this file name", "tên tệp khi gửi"))
     add_schedule_arguments(p)
-    p.add_argument("--wait", action="store_true")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help=_t("send now and wait through retries", "gửi ngay và chờ qua các lần thử lại"),
+    )
+    cli_outbox.add_wait_max(p)
 
     p = sub.add_parser("outbox", help=_t("show or manage the outbox", "xem, quản lý hộp thư đi"))
     p.set_defaults(handler=cmd_outbox)
@@ -341,5 +330,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         a.add_argument("id", type=int)
         if action != "cancel":
             a.add_argument("--wait", action="store_true")
-    a = osub.add_parser("send", help=_t("send every due item now", "gửi mọi mục đến hạn"))
-    a.set_defaults(handler=cmd_outbox_send)
+            cli_outbox.add_wait_max(a)
+    cli_outbox.register_outbox_actions(osub)

@@ -36,7 +36,8 @@ def outbox(request, tmp_path):
                 pytest.fail("STUDIO_TEST_PG_URL is not set in CI")
             pytest.skip("no PostgreSQL (STUDIO_TEST_PG_URL)")
     db = Database(url, upgrade=False)
-    tables = [Base.metadata.tables["destinations"], Base.metadata.tables["outbox_items"]]
+    names = ("destinations", "outbox_items", "outbox_senders")
+    tables = [Base.metadata.tables[n] for n in names]
     Base.metadata.drop_all(db.engine, tables=tables)
     Base.metadata.create_all(db.engine, tables=tables)
     home = StudioHome(tmp_path / "home").ensure()
@@ -124,9 +125,11 @@ def test_500_then_200_backs_off_and_sends_once(outbox, web, ca, tmp_path):
     assert done["attempts"] == 2 and len(web.state.stored) == 1
 
 
-def test_backoff_grows_and_is_capped():
+def test_backoff_grows_and_is_capped_sooner_for_emergencies():
     assert [backoff_s(n) for n in (1, 2, 3)] == [30, 60, 120]
-    assert backoff_s(30) == 3600
+    assert backoff_s(30) == 1800 and backoff_s(10_000) == 1800
+    assert [backoff_s(n, "khan-cap") for n in (1, 2, 3, 4, 5, 6)] == [10, 20, 40, 80, 120, 120]
+    assert backoff_s(3, "uu-tien") == 80 and backoff_s(30, "uu-tien") == 600
 
 
 def test_bad_login_needs_attention_and_is_not_retried(outbox, web, ca, tmp_path):

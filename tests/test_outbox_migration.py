@@ -1,4 +1,5 @@
-"""The Alembic migration 0002_outbox creates exactly the tables the models describe."""
+"""The outbox migrations (0002_outbox, 0003_outbox_sender) create exactly the tables the
+models describe."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.migration import MigrationContext  # noqa: E402
 
 from studio.db import Base, Database  # noqa: E402
+
+
+TABLES = ("destinations", "outbox_items", "outbox_senders")
 
 
 def urls(tmp_path):
@@ -39,18 +43,18 @@ def test_upgrade_matches_models_and_downgrades(tmp_path):
         try:
             with db.engine.connect() as conn:
                 names = set(inspect(conn).get_table_names())
-                assert {"destinations", "outbox_items"} <= names
+                assert set(TABLES) <= names
                 diffs = [
                     d
                     for d in compare_metadata(MigrationContext.configure(conn), Base.metadata)
-                    if any(t in repr(d) for t in ("outbox_items", "destinations"))
+                    if any(t in repr(d) for t in TABLES)
                 ]
             assert diffs == [], diffs
             with db.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.downgrade(cfg, "0001_library")
             with db.engine.connect() as conn:
-                assert not {"destinations", "outbox_items"} & set(inspect(conn).get_table_names())
+                assert not set(TABLES) & set(inspect(conn).get_table_names())
             with db.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")

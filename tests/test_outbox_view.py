@@ -33,7 +33,9 @@ def outbox(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'lib.sqlite3'}", upgrade=False)
     Base.metadata.create_all(
         db.engine,
-        tables=[Base.metadata.tables["destinations"], Base.metadata.tables["outbox_items"]],
+        tables=[
+            Base.metadata.tables[t] for t in ("destinations", "outbox_items", "outbox_senders")
+        ],
     )
     box = Outbox(db, StudioHome(tmp_path / "home").ensure(), MemoryCredentials())
     yield box

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
 CHUNK = 256 * 1024
+DEFAULT_PORTS = {"ftp": 21, "ftps": 21, "sftp": 22, "http": 80, "https": 443}
 
 
 class TransferError(StudioError):
@@ -150,6 +151,22 @@ class Destination(ABC):
     @abstractmethod
     def check(self) -> str:
         """Check the connection and the account without sending a bulletin; a line for the user."""
+
+    def reachable(self, timeout_s: float = 2.0) -> bool:
+        """A cheap test that the server answers: a TCP connection to its address, no login,
+        nothing sent. How the outbox notices a network that came back. Never raises."""
+        import socket
+        from urllib.parse import urlparse
+
+        try:
+            u = urlparse(self.config.url.replace("{name}", ""))
+            port = u.port or DEFAULT_PORTS.get(u.scheme)
+            if not u.hostname or not port:
+                return False
+            with socket.create_connection((u.hostname, port), timeout=timeout_s):
+                return True
+        except (OSError, ValueError):
+            return False
 
     def _plan(self, item: Item, target: str, **extra: Any) -> Plan:
         return Plan(

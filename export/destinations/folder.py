@@ -35,6 +35,9 @@ class FolderDestination(Destination):
         sidecar_mode(self.config)
         return self._plan(item, str(self.folder / item.name))
 
+    def reachable(self, timeout_s: float = 2.0) -> bool:
+        return self.folder.is_dir()  # a USB stick plugged back in, a share mounted again
+
     def check(self) -> str:
         folder = self.folder
         if not folder.is_dir():

@@ -72,6 +72,9 @@ class OutboxItemRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The studio home that queued it (its copy of the file is there): on a shared PostgreSQL
+    # library each PC sends only its own items. "" = queued before this column existed.
+    origin: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     __table_args__ = (Index("ix_outbox_items_status", "status", "priority_rank", "id"),)
 
@@ -93,10 +96,30 @@ class OutboxItemRow(Base):
             "last_error": self.last_error,
             "last_error_vi": self.last_error_vi,
             "next_retry_at": iso(self.next_retry_at),
+            "claimed_by": self.claimed_by,
+            "lease_until": iso(self.lease_until),
             "remote_id": self.remote_id,
             "location": self.location,
             "created_at": iso(self.created_at),
             "updated_at": iso(self.updated_at),
             "sent_at": iso(self.sent_at),
             "metadata": self.meta,
+            "origin": self.origin,
         }
+
+
+class OutboxSenderRow(Base):
+    """Who is the one sender of a studio home's outbox, and until when its claim holds.
+
+    One row per origin (see `OutboxItemRow.origin`). A sender renews `lease_until` every few
+    seconds and clears `owner` when it stops; a sender that died is recognised by its lease
+    running out, or at once when it was a process on this host that no longer runs.
+    """
+
+    __tablename__ = "outbox_senders"
+
+    origin: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200), default="")  # host:pid, "" = nobody
+    role: Mapped[str] = mapped_column(String(20), default="")  # window | service | cli
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import shutil
-import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -38,38 +38,61 @@ from export.destinations.base import sha256_file
 from studio.db import Database, database_url
 from studio.paths import StudioHome
 
+from .lease import SenderLease, outbox_origin, owner_is_dead, process_id
 from .models import PRIORITY_RANK, DestinationRow, OutboxItemRow, Status, utcnow
+
+log = logging.getLogger(__name__)
 
 PRIORITIES = tuple(PRIORITY_RANK)
 LEASE_S = 120.0
-BACKOFF_BASE_S = 30.0
-BACKOFF_MAX_S = 3600.0
-MAX_ATTEMPTS = 20
+# Retry schedule by priority: (first delay, cap) in seconds, doubling in between. An emergency
+# bulletin is tried again soon and often; the sender also retries at once when a cheap
+# connection test sees a destination come back (see worker.py).
+RETRY_SCHEDULE_S = {"khan-cap": (10.0, 120.0), "uu-tien": (20.0, 600.0), "thuong": (30.0, 1800.0)}
+# A retryable failure is tried again for this long after the push was queued; after that the
+# item needs the user (a bulletin a day late is stale, and something is wrong for that long).
+RETRY_FOR_S = 24 * 3600.0
+# How long the outbox keeps its copy of a file after every item using it was sent (a re-send
+# the same day needs it) or cancelled; a folder without any item (a push interrupted while
+# copying) is removed once this old.
+KEEP_SENT_S = 24 * 3600.0
+KEEP_CANCELLED_S = 7 * 24 * 3600.0
+KEEP_ORPHAN_S = 3600.0
 
 
-def backoff_s(attempts: int, base_s: float = BACKOFF_BASE_S, max_s: float = BACKOFF_MAX_S) -> float:
-    """Delay before the next attempt after `attempts` failed ones: 30 s, 60 s, 2 min … 1 h."""
-    return min(max_s, base_s * 2 ** max(0, attempts - 1))
+def backoff_s(attempts: int, priority: str = "thuong") -> float:
+    """Delay before the next attempt after `attempts` failed ones.
+
+    khẩn cấp 10 s, 20 s, 40 s … 2 min; ưu tiên 20 s … 10 min; thông thường 30 s … 30 min.
+    """
+    base_s, max_s = RETRY_SCHEDULE_S.get(priority, RETRY_SCHEDULE_S["thuong"])
+    return min(max_s, base_s * 2 ** min(30, max(0, attempts - 1)))
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return process_id()
 
 
 def _claim_is_dead(claimed_by: str) -> bool:
     """True when the claim belongs to a process on this host that no longer runs."""
-    host, _, pid = claimed_by.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    return owner_is_dead(claimed_by)
+
+
+def interrupted(row: dict[str, Any], now: dt.datetime | None = None) -> bool:
+    """A `sending` item that nobody is sending any more (its sender was killed or lost power):
+    the next sender resumes it."""
+    if row["status"] != Status.SENDING:
         return False
-    if int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
+    until = row.get("lease_until")
+    now = now or utcnow()
+    if until is None or dt.datetime.fromisoformat(until.rstrip("Z")) < now:
         return True
-    except PermissionError:
-        return False
-    return False
+    return owner_is_dead(row.get("claimed_by") or "")
+
+
+def _with_state(row: dict[str, Any]) -> dict[str, Any]:
+    row["interrupted"] = interrupted(row)
+    return row
 
 
 def audio_duration_s(path: Path) -> float | None:
@@ -132,6 +155,13 @@ class Outbox:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def origin(self) -> str:
+        """This studio home's id: its items' copies are here, so only its sender sends them."""
+        if getattr(self, "_origin", None) is None:
+            self._origin = outbox_origin(self.home.outbox)
+        return self._origin
 
     # --- destinations ----------------------------------------------------------------------------
     def add_destination(
@@ -316,6 +346,7 @@ class Outbox:
                     claimed_by="",
                     remote_id="",
                     location="",
+                    origin=self.origin,
                 )
                 s.add(row)
                 s.flush()
@@ -327,11 +358,11 @@ class Outbox:
     def items(self, limit: int = 500) -> list[dict[str, Any]]:
         with self.db.transaction() as s:
             rows = s.scalars(select(OutboxItemRow).order_by(OutboxItemRow.id.desc()).limit(limit))
-            return [r.as_dict() for r in rows]
+            return [_with_state(r.as_dict()) for r in rows]
 
     def item(self, item_id: int) -> dict[str, Any]:
         with self.db.transaction() as s:
-            return self._row(s, item_id).as_dict()
+            return _with_state(self._row(s, item_id).as_dict())
 
     @staticmethod
     def _row(s, item_id: int) -> OutboxItemRow:
@@ -375,6 +406,13 @@ class Outbox:
     def resend(self, item_id: int) -> dict[str, Any]:
         """Publish the same exact file again, deliberately: a new item with a new key."""
         original = self.item(item_id)
+        if not Path(original["file_path"]).is_file():
+            raise StudioError(
+                f"The outbox copy of item {item_id} was removed after it was sent (copies are "
+                f"kept {KEEP_SENT_S // 3600:.0f} h); push the exported file again.",
+                f"Bản sao của mục {item_id} đã được xoá sau khi gửi xong (bản sao được giữ "
+                f"{KEEP_SENT_S // 3600:.0f} giờ); hãy gửi lại tệp đã xuất.",
+            )
         meta = dict(original["metadata"])
         meta.pop("created_at", None)
         return self.enqueue(
@@ -394,13 +432,14 @@ class Outbox:
             rows = s.scalars(
                 select(OutboxItemRow)
                 .where(
+                    OutboxItemRow.origin.in_([self.origin, ""]),
                     or_(
                         OutboxItemRow.status == Status.QUEUED,
                         (OutboxItemRow.status == Status.FAILED)
                         & (OutboxItemRow.next_retry_at.is_not(None))
                         & (OutboxItemRow.next_retry_at <= now),
                         OutboxItemRow.status == Status.SENDING,
-                    )
+                    ),
                 )
                 .order_by(OutboxItemRow.priority_rank, OutboxItemRow.id)
             ).all()
@@ -475,11 +514,151 @@ class Outbox:
             row.last_error = en
             row.last_error_vi = vi
             row.lease_until = None
-            if retryable and row.attempts < MAX_ATTEMPTS:
-                row.next_retry_at = utcnow() + dt.timedelta(seconds=backoff_s(row.attempts))
+            now = utcnow()
+            retry_at = now + dt.timedelta(seconds=backoff_s(row.attempts, row.priority))
+            if retryable and retry_at - row.created_at <= dt.timedelta(seconds=RETRY_FOR_S):
+                row.next_retry_at = retry_at
             else:
                 row.next_retry_at = None
             return row.as_dict()
+
+    def release(self, item_id: int, owner: str | None = None) -> dict[str, Any]:
+        """Hand back an item whose sending was stopped on purpose (the sender is shutting down):
+        queued again, due at once for the next sender. A destination overwrites its own
+        temporary file, so the next attempt still gives one copy."""
+        with self.db.transaction() as s:
+            s.execute(
+                update(OutboxItemRow)
+                .where(
+                    OutboxItemRow.id == item_id,
+                    OutboxItemRow.status == Status.SENDING,
+                    OutboxItemRow.claimed_by == (owner or worker_id()),
+                )
+                .values(status=Status.QUEUED, claimed_by="", lease_until=None, next_retry_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            return self._row(s, item_id).as_dict()
+
+    def sender_lease(self, role: str = "cli", owner: str | None = None) -> SenderLease:
+        """The lease that makes one process the only sender of this outbox."""
+        return SenderLease(self.db, self.origin, owner, role)
+
+    def sender(self):
+        """Who sends from this outbox now (`SenderInfo`), or None."""
+        return self.sender_lease().holder()
+
+    def _waiting(self):
+        return (OutboxItemRow.status == Status.FAILED) & OutboxItemRow.next_retry_at.is_not(None)
+
+    def pending(self) -> int:
+        """How many of this home's items are still to be sent (queued, sending, or failed with
+        a retry time): what the window's close prompt and `serve --until-done` look at."""
+        with self.db.transaction() as s:
+            ids = s.scalars(
+                select(OutboxItemRow.id).where(
+                    OutboxItemRow.origin.in_([self.origin, ""]),
+                    or_(
+                        OutboxItemRow.status.in_([Status.QUEUED, Status.SENDING]),
+                        self._waiting(),
+                    ),
+                )
+            ).all()
+            return len(ids)
+
+    def waiting_destinations(self) -> list[str]:
+        """Destinations with items of this home waiting for their retry time."""
+        with self.db.transaction() as s:
+            names = s.scalars(
+                select(OutboxItemRow.destination)
+                .where(
+                    OutboxItemRow.origin.in_([self.origin, ""]),
+                    self._waiting(),
+                    OutboxItemRow.next_retry_at > utcnow(),
+                )
+                .distinct()
+            ).all()
+            return sorted(names)
+
+    def retry_now(self, destination: str) -> int:
+        """Make the items waiting for `destination` due now (it answers again); how many."""
+        now = utcnow()
+        with self.db.transaction() as s:
+            result = s.execute(
+                update(OutboxItemRow)
+                .where(
+                    OutboxItemRow.origin.in_([self.origin, ""]),
+                    OutboxItemRow.destination == destination,
+                    self._waiting(),
+                    OutboxItemRow.next_retry_at > now,
+                )
+                .values(next_retry_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount
+
+    def reachable(self, destination: str) -> bool:
+        """A cheap connection test (no login, nothing sent); False also when it is gone."""
+        try:
+            config = self.destination(destination)
+            return make_destination(config, None, known_hosts=self.known_hosts).reachable()
+        except StudioError:
+            return False
+
+    def prune_copies(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        """Remove outbox copies nothing needs any more; (folders removed, bytes freed).
+
+        A copy is kept while any item that uses it (a re-send uses its original's copy) is
+        queued, sending or failed (it may be retried), for `KEEP_SENT_S` after the last of
+        them was sent and `KEEP_CANCELLED_S` after it was cancelled. Only folders directly
+        under this home's outbox folder are touched.
+        """
+        now = now or utcnow()
+        root = self.home.outbox
+        if not root.is_dir():
+            return 0, 0
+        keep_until: dict[str, dt.datetime] = {}
+        forever = dt.datetime.max
+        with self.db.transaction() as s:
+            rows = s.execute(
+                select(
+                    OutboxItemRow.file_path,
+                    OutboxItemRow.status,
+                    OutboxItemRow.sent_at,
+                    OutboxItemRow.updated_at,
+                ).where(OutboxItemRow.origin.in_([self.origin, ""]))
+            ).all()
+        for file_path, status, sent_at, updated_at in rows:
+            folder = Path(file_path).parent
+            if folder.parent != root:
+                continue
+            if status in Status.DONE:
+                until = (sent_at or updated_at) + dt.timedelta(seconds=KEEP_SENT_S)
+            elif status == Status.CANCELLED:
+                until = updated_at + dt.timedelta(seconds=KEEP_CANCELLED_S)
+            else:
+                until = forever
+            keep_until[folder.name] = max(until, keep_until.get(folder.name, until))
+        removed = freed = 0
+        for folder in root.iterdir():
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            until = keep_until.get(folder.name)
+            if until is None:
+                try:
+                    age_s = now.replace(tzinfo=dt.UTC).timestamp() - folder.stat().st_mtime
+                except OSError:
+                    continue
+                if age_s < KEEP_ORPHAN_S:
+                    continue  # maybe a push being copied in right now
+            elif until > now:
+                continue
+            size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                removed += 1
+                freed += size
+                log.info("Removed the outbox copy %s (%d bytes)", folder.name, size)
+        return removed, freed
 
     def item_for_sending(self, row: dict[str, Any]) -> Item:
         return Item(
