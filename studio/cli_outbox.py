@@ -16,6 +16,7 @@ import logging
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audio.errors import StudioError, current_language
@@ -181,7 +182,7 @@ def cmd_serve(args: argparse.Namespace, home: StudioHome) -> int:
     from studio.outbox import OutboxWorker
 
     if args.home:
-        home = StudioHome(args.home)
+        home = StudioHome(Path(args.home).expanduser())
     log_to_file(home.ensure(), "outbox", echo=True)
     outbox = _open(home)
     worker = OutboxWorker(outbox, poll_s=args.poll, role="service")

@@ -98,6 +98,8 @@ class OutboxItemRow(Base):
             "next_retry_at": iso(self.next_retry_at),
             "claimed_by": self.claimed_by,
             "lease_until": iso(self.lease_until),
+            # True for a `sending` item whose sender is gone; the store fills it in.
+            "interrupted": False,
             "remote_id": self.remote_id,
             "location": self.location,
             "created_at": iso(self.created_at),
