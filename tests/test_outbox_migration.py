@@ -1,4 +1,4 @@
-"""The outbox migrations (0002_outbox, 0003_outbox_sender) create exactly the tables the
+"""The outbox migrations (0002_outbox, 0004_outbox_sender) create exactly the tables the
 models describe."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.migration import MigrationContext  # noqa: E402
 
 from studio.db import Base, Database  # noqa: E402
-
 
 TABLES = ("destinations", "outbox_items", "outbox_senders")
 

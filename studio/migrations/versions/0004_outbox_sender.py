@@ -1,14 +1,14 @@
 """Outbox: one sender per studio home (the lease row) and the home that queued each item.
 
-Revision ID: 0003_outbox_sender
-Revises: 0002_outbox
+Revision ID: 0004_outbox_sender
+Revises: 0003_broadcast_log
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_outbox_sender"
-down_revision = "0002_outbox"
+revision = "0004_outbox_sender"
+down_revision = "0003_broadcast_log"
 branch_labels = None
 depends_on = None
 
