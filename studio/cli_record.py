@@ -17,12 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-from audio.devices import choose_input, find_device
+from audio.devices import find_device
 from audio.errors import StudioError
 from audio.errors import localized as _t
-from audio.recording import Dropout, Recorder, check_disk_space
+from audio.recording import Dropout
 from studio.paths import StudioHome
-from studio.takes import recover_unfinished_takes
+from studio.recording import RecordingSession
 
 
 def _clock(seconds: float) -> str:
@@ -59,11 +59,11 @@ def cmd_record(args: argparse.Namespace, home: StudioHome) -> int:
         raise StudioError(
             f"The folder '{out.parent}' does not exist.", f"Thư mục '{out.parent}' không tồn tại."
         )
-    take = _record_take(args, out)
+    take = _record_take(args, out, home)
     return 1 if take.ended_by is not None else 0
 
 
-def _record_take(args: argparse.Namespace, out: Path):
+def _record_take(args: argparse.Namespace, out: Path, home: StudioHome):
     """Record `args.duration` seconds into `out`, printing dropouts as they happen."""
     # Resolve the device before waiting for --start, so a wrong name fails at once.
     device = find_device(args.device or None, "input")
@@ -73,7 +73,8 @@ def _record_take(args: argparse.Namespace, out: Path):
             f"'{device.name}' has only {device.max_input_channels} input channel(s).",
             f"'{device.name}' chỉ có {device.max_input_channels} kênh vào.",
         )
-    choice = choose_input(device.host_api, device.name, args.rate, channels)
+    session = RecordingSession(home)
+    session.choose(device.host_api, device.name, args.rate, channels, remember=False)
     if args.start:
         when = _parse_start(args.start, dt.datetime.now())
         print(_t(f"Waiting until {when:%H:%M}…", f"Đang chờ đến {when:%H:%M}…"), flush=True)
@@ -91,13 +92,7 @@ def _record_take(args: argparse.Namespace, out: Path):
             flush=True,
         )
 
-    recorder = Recorder(choice)
-    recorder.on_dropout = report
-    recorder.take_limit = round(args.duration * rate)
-    warning = None
-    try:
-        recorder.open(take_path=out, meta={"source": "studio record"})
-        warning = check_disk_space(out.parent, rate, len(channels))
+    def started(warning) -> None:
         if warning:
             print(warning.message(), file=sys.stderr)
         print(
@@ -107,13 +102,8 @@ def _record_take(args: argparse.Namespace, out: Path):
             ),
             flush=True,
         )
-        # The take ends itself after exactly `duration` worth of frames; the wall-clock
-        # bound only guards against a device that stops delivering without saying so.
-        take = recorder.wait_take_end(args.duration + 30)
-        if recorder.recording:
-            take = recorder.stop_take()
-    finally:
-        take = recorder.close() or recorder.last_take
+
+    take = session.record_file(out, args.duration, {"source": "studio record"}, report, started)
     if take is None:
         raise StudioError("Nothing was recorded.", "Không thu được gì.")
     print(
@@ -147,7 +137,7 @@ def _record_item(args: argparse.Namespace, home: StudioHome) -> int:
         args.rate = programme.timeline.rate  # the take is recorded at the programme's rate
     out = take_path(home.recordings, programme, index)
     print(f"{args.item}. {programme.script.items[index].text}", flush=True)
-    take = _record_take(args, out)
+    take = _record_take(args, out, home)
     programme, _ = add_item_take(programme, index, out, MediaStore(home.media))
     save_programme(programme, args.output)
     settings = Settings(home.settings_file)
@@ -165,7 +155,7 @@ def _record_item(args: argparse.Namespace, home: StudioHome) -> int:
 
 
 def cmd_recover_takes(args: argparse.Namespace, home: StudioHome) -> int:
-    recovered = recover_unfinished_takes(home.ensure())
+    recovered = RecordingSession(home.ensure()).recover()
     for item in recovered:
         print(
             _t(
@@ -184,7 +174,8 @@ def register(sub) -> None:
     )
     p.set_defaults(handler=cmd_record)
     p.add_argument(
-        "output", help=_t("WAV file; with --item, the programme", "tệp WAV; với --item là chương trình")
+        "output",
+        help=_t("WAV file; with --item, the programme", "tệp WAV; với --item là chương trình"),
     )
     p.add_argument("--duration", type=float, required=True, help=_t("seconds", "giây"))
     p.add_argument(

@@ -13,7 +13,8 @@ view over it and the flows are tested without Qt:
   track in one pass (a track without input channels takes the chosen input), the measured
   round trip compensated; `stop_overdub(timeline)` returns the timeline with the takes placed;
 - latency: `measure_latency()` finds a noise burst played through a loopback;
-- recovery: takes a crash cut short are found, repaired and put on a track of their own.
+- recovery: takes a crash cut short are found, repaired and put on a track of their own;
+- `record_file()`: exactly N seconds into a named file (`studio record`).
 
 Threads: every method is for one thread (the GUI thread in the window, the main thread in the
 CLI and tests); the engine's capture and render threads run underneath.
@@ -30,7 +31,13 @@ from pathlib import Path
 from audio import devices
 from audio.errors import StudioError
 from audio.media import MediaStore
-from audio.recording import Overdub, Recorder, find_unfinished_takes, new_take_path
+from audio.recording import (
+    Overdub,
+    Recorder,
+    check_disk_space,
+    find_unfinished_takes,
+    new_take_path,
+)
 from audio.timeline import Clip, Timeline, TrackRole
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
@@ -117,11 +124,13 @@ class RecordingSession:
             self._choice = self.remembered_choice()
         return self._choice
 
-    def choose(self, host_api: str, device: str, rate: int, channels) -> object:
-        """Use this input from now on and remember it in the settings (saved). The monitor,
-        when open and not recording, reopens on it."""
+    def choose(
+        self, host_api: str, device: str, rate: int, channels, remember: bool = True
+    ) -> object:
+        """Use this input from now on and (with `remember`) keep it in the settings, saved.
+        The monitor, when open and not recording, reopens on it."""
         self._choice = devices.choose_input(host_api, device, rate, tuple(channels) or (0,))
-        if self.settings is not None:
+        if remember and self.settings is not None:
             devices.remember_choice(self.settings, self._choice)
             with contextlib.suppress(OSError):
                 self.settings.save()
@@ -183,6 +192,28 @@ class RecordingSession:
         if self.recorder is None or not self.recorder.recording:
             return None
         return self.recorder.stop_take()
+
+    def record_file(self, path: Path, seconds: float, meta=None, on_dropout=None, on_started=None):
+        """Record exactly `seconds` of the chosen input into `path` (a new file) and return the
+        take (None when nothing came): the command line's timed recording. `on_dropout(d)` is
+        called on the capture thread as dropouts happen; `on_started(warning)` once the input
+        is open (a low-disk warning or None). The take ends itself after exactly that many
+        frames; the wall-clock bound only guards against a device that stops delivering
+        without saying so."""
+        choice = self.choice
+        recorder = Recorder(choice)
+        recorder.on_dropout = on_dropout
+        recorder.take_limit = round(seconds * choice.rate)
+        try:
+            recorder.open(take_path=Path(path), meta=dict(meta or {}))
+            if on_started is not None:
+                on_started(check_disk_space(Path(path).parent, choice.rate, len(choice.channels)))
+            recorder.wait_take_end(seconds + 30)
+            if recorder.recording:
+                recorder.stop_take()
+        finally:
+            take = recorder.close() or recorder.last_take
+        return take
 
     def schedule(self, start: dt.time, minutes: int) -> None:
         """Record for `minutes` from the next time the clock shows `start` (hour:minute),
