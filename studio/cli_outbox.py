@@ -112,8 +112,11 @@ def wait_for(outbox: Outbox, item_id: int, wait_max_s: float | None = None) -> d
     """Wait until `item_id` is sent, cancelled, failed for good, or `wait_max_s` has passed,
     printing each try. This process sends (it takes the outbox's sender lease) unless another
     sender (the window, the background service) holds it; then it watches that one work."""
+    from studio.applog import log_to_file
     from studio.outbox import OutboxWorker
 
+    # The sender's log goes to the app's log file: the terminal gets the lines printed here.
+    log_to_file(outbox.home, "outbox")
     row = outbox.item(item_id)
     if wait_max_s is None:
         wait_max_s = WAIT_MAX_EMERGENCY_S if row["priority"] == "khan-cap" else WAIT_MAX_S
@@ -224,9 +227,11 @@ def cmd_serve(args: argparse.Namespace, home: StudioHome) -> int:
 
 def cmd_send(args: argparse.Namespace, home: StudioHome) -> int:
     """What the app does on start: send every due item, including ones a crash interrupted."""
+    from studio.applog import log_to_file
     from studio.cli_publish import _describe
     from studio.outbox import OutboxWorker
 
+    log_to_file(home.ensure(), "outbox")
     outbox = _open(home)
     try:
         worker = OutboxWorker(outbox, role="cli")
