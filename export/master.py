@@ -5,14 +5,16 @@ encoded (after the mono fold-down); the last applies the gain to the target, con
 rate, holds true peaks under the ceiling with the look-ahead limiter and encodes. When the
 limiter will have work (and so take some loudness away), the chain is first rehearsed without
 the encoder, which costs little next to LAME, and the gain corrected. Then the encoded file is
-decoded and measured as a player would hear it: MP3 adds its own overshoot, so if the decoded
-true peak breaks the ceiling (or the loudness is still off) the encode is run again with the
+measured as a player would hear it (the MP3 encoder decodes its own frames as it goes, and
+every meter runs on a thread of its own beside the renderer): MP3 adds its own overshoot, so
+if the decoded true peak breaks the ceiling (or the loudness is still off) the encode is run again with the
 ceiling lowered by the overshoot (and the gain corrected). The broadcast check of that decoded
 file is written beside the export. Memory is bounded by the block size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -29,9 +31,17 @@ from audio.limiter import TruePeakLimiter
 from audio.loudness import LoudnessMeter, LoudnessReport
 from audio.mixer import SourceFrames, render_blocks
 from audio.timeline import Timeline
-from export.check import BroadcastReport, analyse_file, build_report
+from export.check import (
+    BroadcastReport,
+    ProgrammeAnalyser,
+    ProgrammeAnalysis,
+    analyse_file,
+    build_report,
+)
 from export.check import write_report as save_report
 from export.encoders import Encoding, Tags, open_encoder, write_id3
+from export.mp3 import Mp3Encoder
+from export.pipeline import BackgroundSink
 from export.presets import DEFAULT_PRESET, ExportPreset
 
 Progress = Callable[[float], None]
@@ -78,15 +88,17 @@ def _master_blocks(
 def measure_mix(
     timeline: Timeline, sources: SourceFrames, channels: int = 2, progress: Progress | None = None
 ) -> LoudnessReport:
-    """Loudness of the mix as it would be encoded with `channels` channels."""
+    """Loudness of the mix as it would be encoded with `channels` channels (metered on a
+    thread of its own while the next block renders)."""
     meter = LoudnessMeter(timeline.rate, channels)
     total = max(timeline.length, 1)
     done = 0
-    for block in _master_blocks(timeline, sources, channels):
-        meter.feed(block)
-        done += len(block)
-        if progress is not None:
-            progress(done / total)
+    with BackgroundSink(meter.feed, name="mix-meter") as metering:
+        for block in _master_blocks(timeline, sources, channels):
+            metering.feed(block)
+            done += len(block)
+            if progress is not None:
+                progress(done / total)
     return meter.report()
 
 
@@ -186,10 +198,10 @@ def export_master(
         with atomic_path(out_path) as tmp:
             for attempt in range(1, MAX_ENCODES + 1):
                 span = stage(0.45, 0.45) if attempt == 1 else stage(0.9, 0.1)
-                written, reduction = _encode_pass(
-                    timeline, sources, tmp, enc, gain_db, ceiling, span
-                )
-                analysis = analyse_file(tmp, preset.silence_threshold_lufs)
+                written, reduction, analysis = _encode_pass(
+                    timeline, sources, tmp, enc, gain_db, ceiling, span,
+                    preset.silence_threshold_lufs,
+                )  # fmt: skip
                 out = analysis.loudness
                 if attempt == MAX_ENCODES:
                     break
@@ -283,7 +295,8 @@ def _rehearse(
     for k in range(REHEARSALS):
         span = None if progress is None else (lambda f, k=k: progress((k + f) / REHEARSALS))
         meter = LoudnessMeter(enc.rate, enc.channels, true_peak=False)
-        _limited_blocks(timeline, sources, enc, gain_db, ceiling_dbtp, meter.feed, span)
+        with BackgroundSink(meter.feed, name="rehearsal-meter") as metering:
+            _limited_blocks(timeline, sources, enc, gain_db, ceiling_dbtp, metering.feed, span)
         lufs = meter.integrated_lufs()
         if lufs is None:
             break
@@ -343,21 +356,37 @@ def _encode_pass(
     gain_db: float,
     ceiling_dbtp: float,
     progress: Progress | None,
-) -> tuple[int, float]:
-    """Render → gain → rate conversion → true-peak limiter → encoder, into `path`.
+    silence_threshold_lufs: float = -60.0,
+) -> tuple[int, float, ProgrammeAnalysis]:
+    """Render → gain → rate conversion → true-peak limiter → encoder, into `path`, and the
+    analysis of the file as a player decodes it.
 
-    Returns (frames written, the limiter's largest gain reduction in dB).
+    An MP3 encoder decodes its own frames as they become final (on its worker threads) and the
+    analysis runs on a thread of its own while the next blocks render, so no second pass over
+    the file is needed; WAV and FLAC are decoded afterwards (cheap, no codec).
+    Returns (frames written, the limiter's largest gain reduction in dB, the analysis).
     """
     written = 0
     encoder = open_encoder(path, enc)
+    analyser = None
+    checking: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if isinstance(encoder, Mp3Encoder):
+        analyser = ProgrammeAnalyser(enc.rate, enc.channels)
+        checking = BackgroundSink(analyser.feed, name="export-check")
+        encoder.decoded = checking.feed
 
     def write(block: np.ndarray) -> None:
         nonlocal written
         encoder.write(block)
         written += len(block)
 
-    try:
-        reduction = _limited_blocks(timeline, sources, enc, gain_db, ceiling_dbtp, write, progress)
-    finally:
-        encoder.close()
-    return written, reduction
+    with checking:
+        try:
+            reduction = _limited_blocks(
+                timeline, sources, enc, gain_db, ceiling_dbtp, write, progress
+            )
+        finally:
+            encoder.close()
+    if analyser is None:
+        return written, reduction, analyse_file(path, silence_threshold_lufs)
+    return written, reduction, analyser.finish(silence_threshold_lufs)

@@ -14,13 +14,16 @@ rate so it never switches to MPEG-2 at low bitrates.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import lameenc
 import numpy as np
+import soundfile as sf
 
 LAME_VERSION = b"LAME3.100"  # the LAME bundled in lameenc 1.9; decoders look for "LAME"
 ENCODER_DELAY = 576  # LAME's encoder delay at equal input/output rate (one granule pair)
@@ -198,6 +201,18 @@ def _split_frames(data: bytes) -> list[bytes]:
     return frames
 
 
+DECODER_DELAY = 529  # mpg123's (and so libsndfile's) own delay, trimmed with ours
+
+
+def _decode(data: bytes, lo: int, hi: int) -> np.ndarray:
+    """Samples [lo, hi) of a bare MP3 frame stream decoded as libsndfile decodes the file."""
+    with sf.SoundFile(io.BytesIO(data)) as f:
+        pcm = f.read(dtype="float32", always_2d=True)
+    if len(pcm) < hi:
+        raise RuntimeError(f"MP3 check: {len(pcm)} samples decoded, {hi} expected")
+    return pcm[lo:hi]
+
+
 @dataclass(slots=True)
 class _Chunk:
     first: int  # the global frame index of the encoder's first frame
@@ -227,6 +242,9 @@ class Mp3Encoder:
     MIN_LEAD_FRAMES = 16  # … of which at least these before any join (its psychoacoustics settle)
     TAIL_FRAMES = 8  # frames the earlier encoder runs past the nominal join
     END_GUARD_FRAMES = 3  # the last frames of an encoder, touched by its flush, are never kept
+    DECODE_LEAD_FRAMES = 14  # frames decoded before a region (the reservoir reaches ≤ 511 bytes)
+    DECODE_AFTER_FRAMES = 3  # frames decoded after it
+    DECODE_PHASE_FRAMES = 4  # decodes start 4k frames in: the synthesis buffer rounds alike
 
     def __init__(
         self,
@@ -238,6 +256,7 @@ class Mp3Encoder:
         quality: int = 3,
         workers: int | None = None,
         chunk_seconds: float = 15.0,
+        decoded: Callable[[np.ndarray], None] | None = None,
     ):
         if rate not in (44_100, 48_000) or channels not in (1, 2):
             raise ValueError("MP3: 44100/48000 Hz, 1 or 2 channels")
@@ -267,6 +286,12 @@ class Mp3Encoder:
         self._stream_bytes = 0
         self._error: BaseException | None = None
         self._closed = False
+        # The decoded file, region by region as the joins make the frames final: set
+        # `decoded` (here or before the first write) to receive it.
+        self.decoded = decoded
+        self._decodes: list[Future] = []
+        self._context: list[bytes] = []  # the last frames written, a decoder's lead-in
+        self._raw_delivered = 0  # decoded samples handed on, counted from the first frame
         self._file = open(path, "wb")  # noqa: SIM115 - closed in close()
         self._file.write(bytes(frame_bytes(self._info_kbps, rate)))  # room for the tag frame
 
@@ -376,11 +401,36 @@ class Mp3Encoder:
                 part, tail = tail[max(0, len(tail) - room) :], tail[: max(0, len(tail) - room)]
                 frame[len(frame) - len(part) :] = part
         del self._held[c - self._held_first :]
+        if self.decoded is not None:
+            self._decode_held(b[c - b0 : c - b0 + self.DECODE_AFTER_FRAMES])
         self._write_held()
         self._held = [bytearray(f) for f in b[c - b0 :]]
         self._held_first = c
         self._previous = chunk
         self.join_frames.append(c)
+
+    def _decode_held(self, after: list[bytes]) -> None:
+        """Decode the held frames, which are final, on the pool: a few written frames before
+        them fill the decoder's bit reservoir and overlap, a few after them let the last
+        samples out. The same bytes decode to the same samples as in the whole file."""
+        lead = len(self._context)
+        lead -= (self._held_first - lead) % self.DECODE_PHASE_FRAMES
+        data = b"".join([*self._context[len(self._context) - lead :], *self._held, *after])
+        lo, hi = lead * FRAME_SAMPLES, (lead + len(self._held)) * FRAME_SAMPLES
+        self._decodes.append(self._pool.submit(_decode, data, lo, hi))
+        self._context = (self._context + [bytes(f) for f in self._held])[-self.DECODE_LEAD_FRAMES :]
+
+    def _deliver(self, wait: bool) -> None:
+        """Hand decoded regions on in order, as the programme's frames (the encoder's and
+        the decoder's delays trimmed, nothing past the last frame written)."""
+        while self._decodes and (wait or self._decodes[0].done()):
+            raw = self._decodes.pop(0).result()
+            start = self._raw_delivered - ENCODER_DELAY - DECODER_DELAY
+            self._raw_delivered += len(raw)
+            lo = max(0, -start)
+            hi = min(len(raw), self.frames_written - start) if self._closed else len(raw)
+            if hi > lo:
+                self.decoded(raw[lo:hi])
 
     @property
     def joins(self) -> int:
@@ -400,6 +450,8 @@ class Mp3Encoder:
             chunk.frames = future.result()
             self._join(chunk)
             wait = False
+        if self.decoded is not None:
+            self._deliver(wait=False)
 
     # the encoder's interface ---------------------------------------------------------------
 
@@ -439,6 +491,9 @@ class Mp3Encoder:
             while self._pending:
                 self._reap(wait=True)
             if self._held:
+                if self.decoded is not None:
+                    self._decode_held([self._silent_frame()] * self.DECODE_AFTER_FRAMES)
+                    self._deliver(wait=True)
                 self._write_held()
             self._write_tag()
         except BaseException as exc:
@@ -449,6 +504,13 @@ class Mp3Encoder:
                 future.cancel()
             self._pool.shutdown(wait=True)
             self._file.close()
+
+    def _silent_frame(self) -> bytes:
+        """A frame of silence at the stream's bitrate: no padding, no CRC, zero side info."""
+        assert self._first_header is not None
+        header = (self._first_header & ~(1 << 9)) | (1 << 16)
+        size = frame_bytes(self.bitrate_kbps, self.rate)
+        return header.to_bytes(4, "big") + bytes(size - 4)
 
     def _write_tag(self) -> None:
         if self._first_header is None:

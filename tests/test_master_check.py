@@ -96,9 +96,9 @@ def test_export_reencodes_when_the_codec_overshoots(programme, tmp_path, monkeyp
     real = master._encode_pass
     ceilings = []
 
-    def overshooting(timeline, sources, path, enc, gain_db, ceiling_dbtp, progress):
+    def overshooting(timeline, sources, path, enc, gain_db, ceiling_dbtp, *rest):
         ceilings.append(ceiling_dbtp)
-        return real(timeline, sources, path, enc, gain_db + 0.0, ceiling_dbtp + 0.5, progress)
+        return real(timeline, sources, path, enc, gain_db + 0.0, ceiling_dbtp + 0.5, *rest)
 
     monkeypatch.setattr(master, "_encode_pass", overshooting)
     timeline, sources = programme

@@ -91,3 +91,31 @@ def test_a_join_that_cannot_fit_is_encoded_again(tmp_path, monkeypatch):
     assert one.joins == 0
     # Re-encoding from the previous start reproduces the one-piece stream bit for bit.
     assert (tmp_path / "x.mp3").read_bytes() == (tmp_path / "one.mp3").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels", "bitrate", "seconds"),
+    [(44_100, 1, 32, 6.3), (48_000, 2, 48, 6.0), (44_100, 2, 128, 0.7), (48_000, 1, 192, 0.01)],
+)
+def test_the_decoded_file_comes_from_the_encoder_without_a_second_decode(
+    tmp_path, rate, channels, bitrate, seconds
+):
+    """The regions the encoder decodes as its joins make them final are the file's decode."""
+    data = programme(seconds, rate, channels)
+    got: list[np.ndarray] = []
+    path = tmp_path / "x.mp3"
+    encode(path, data, rate, bitrate, chunk_seconds=CHUNK_S, workers=2, decoded=got.append)
+    mine = np.concatenate(got)
+    assert len(mine) == len(data)
+    # Bit for bit here; the bound allows another build's decoder to round differently.
+    np.testing.assert_allclose(mine, decode(path), rtol=0, atol=1e-6)
+
+
+def test_the_decoded_file_after_a_join_encoded_again(tmp_path, monkeypatch):
+    data = programme(4.0, 48_000, 2)
+    monkeypatch.setattr(Mp3Encoder, "_join_frame", lambda self, chunk: None)
+    got: list[np.ndarray] = []
+    path = tmp_path / "x.mp3"
+    enc = encode(path, data, 48_000, 64, chunk_seconds=CHUNK_S, workers=2, decoded=got.append)
+    assert enc.rejoins >= 2
+    np.testing.assert_allclose(np.concatenate(got), decode(path), rtol=0, atol=1e-6)
