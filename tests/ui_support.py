@@ -91,6 +91,10 @@ class ScriptedPrompts:
         self.asked.append(("relink", name))
         return self._next("relink_path")
 
+    def keep_sending(self, pending):
+        self.asked.append(("keep_sending", pending))
+        return self._next("keep_sending", "close")
+
     def error(self, text):
         self.asked.append(("error", text))
 

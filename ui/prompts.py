@@ -85,6 +85,12 @@ class Prompts:
         )
         return path or None
 
+    def keep_sending(self, pending: int) -> str:
+        """Closing with items still to send: 'background', 'close' or 'cancel'."""
+        from ui.publishing.background import ask_keep_sending
+
+        return ask_keep_sending(self.parent, pending)
+
     def error(self, text: str) -> None:
         QMessageBox.critical(self.parent, self.tr("Studio Truyền Thanh"), text)
 

@@ -253,5 +253,95 @@
         <source>Warning: certificate checks are switched off for this destination. Anyone on the network could pose as the server.</source>
         <translation>Cảnh báo: đã tắt kiểm tra chứng chỉ cho nơi gửi này. Bất kỳ ai trên mạng đều có thể giả làm máy chủ.</translation>
     </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="42" />
+        <source>Background sending: off</source>
+        <translation>Gửi nền: tắt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="43" />
+        <source>Queued bulletins are sent while this window is open. Settings → Background sending keeps them going with the window closed.</source>
+        <translation>Bản tin đang chờ chỉ được gửi khi cửa sổ này mở. Cài đặt → Gửi nền giúp tiếp tục gửi khi cửa sổ đã đóng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="52" />
+        <source>Bulletins still waiting</source>
+        <translation>Còn bản tin đang chờ gửi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="58" />
+        <source>Keep sending in the background</source>
+        <translation>Tiếp tục gửi trong nền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="59" />
+        <source>Close (send next time)</source>
+        <translation>Đóng (gửi vào lần sau)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="30" />
+        <source>Background sending: on</source>
+        <translation>Gửi nền: đang bật</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="36" />
+        <source>Sending from another program</source>
+        <translation>Đang gửi từ chương trình khác</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="56" />
+        <source>Keep sending them in the background after the window closes?</source>
+        <translation>Tiếp tục gửi trong nền sau khi đóng cửa sổ?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="76" />
+        <source>Start at logon</source>
+        <translation>Chạy khi đăng nhập</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="95" />
+        <source>Installed: queued bulletins are sent whenever you are logged in, also with the window closed.</source>
+        <translation>Đã cài: bản tin đang chờ được gửi bất cứ khi nào bạn đăng nhập, kể cả khi cửa sổ đã đóng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="98" />
+        <source>Not installed: queued bulletins are sent only while the window is open.</source>
+        <translation>Chưa cài: bản tin đang chờ chỉ được gửi khi cửa sổ chương trình mở.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="31" />
+        <source>The background sender ({owner}) sends queued bulletins, also with the window closed.</source>
+        <translation>Trình gửi nền ({owner}) gửi các bản tin đang chờ, kể cả khi cửa sổ đã đóng.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="37" />
+        <source>{owner} is sending from this outbox; this window waits.</source>
+        <translation>{owner} đang gửi từ hộp thư đi này; cửa sổ này chờ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="54" />
+        <source>{n} bulletin(s) in the outbox are not sent yet.</source>
+        <translation>Còn {n} bản tin trong hộp thư đi chưa được gửi.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="116" />
+        <source>It starts at the next logon ({problem}).</source>
+        <translation>Nó sẽ chạy từ lần đăng nhập sau ({problem}).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/outbox_view.py" line="115" />
+        <source>Interrupted, will resume</source>
+        <translation>Bị gián đoạn, sẽ gửi tiếp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/feature.py" line="1" />
+        <source>Background sending</source>
+        <translation>Gửi nền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/publishing/background.py" line="80" />
+        <source>Stop starting at logon</source>
+        <translation>Thôi chạy khi đăng nhập</translation>
+    </message>
 </context>
 </TS>

@@ -2,7 +2,11 @@
 destination…, Publish → Destinations….
 
 `OutboxWorker` sends on its own thread while the window is open (it resumes queued items and
-stale `sending` ones at start); the outbox view polls it. A push queues the last export,
+stale `sending` ones at start), unless the background sender (`studio outbox serve`) holds the
+outbox's sender lease: then the window waits, and the status bar says that background sending
+is on. Closing the window with items still to send offers to keep sending in the background
+(a `studio outbox serve --until-done` started detached); Settings → Background sending installs
+the sender that starts at logon (ui/publishing/background.py). A push queues the last export,
 exporting first when there is none, and asks the destination and the priority.
 """
 
@@ -12,10 +16,12 @@ import contextlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
 
 from audio.errors import StudioError
+from ui.publishing import background
 from ui.publishing.outbox_view import OutboxView, priority_label
 from ui.window.feature import Feature
 
@@ -42,8 +48,17 @@ class PublishingFeature(Feature):
                 self.act_push.setEnabled(False)
                 self.act_destinations.setEnabled(False)
                 return
-        self.worker = OutboxWorker(self.outbox, poll_s=5.0)
+        self.worker = OutboxWorker(self.outbox, poll_s=5.0, role="window")
         self.view = OutboxView(self.outbox, self.worker)
+        self.keep_sending = False  # the user chose to keep sending after the window closes
+        self.sender_label = QLabel()
+        self.sender_label.setObjectName("backgroundSenderState")
+        window.statusBar().addPermanentWidget(self.sender_label)
+        self.sender_timer = QTimer(self)
+        self.sender_timer.timeout.connect(self.show_sender)
+        self.sender_timer.start(3000)
+        self.show_sender()
+        window.installEventFilter(self)
         self.dock = window.add_dock(
             "outbox",
             self.view,
@@ -126,11 +141,61 @@ class PublishingFeature(Feature):
         w.statusBar().showMessage(self.tr("Queued for %1").replace("%1", name), 5000)
         return row
 
+    # --- the background sender --------------------------------------------------------------
+    def show_sender(self) -> None:
+        """The status-bar note: is a background sender running (from the sender lease)?"""
+        try:
+            holder = self.outbox.sender()
+        except Exception:  # noqa: BLE001 - a database hiccup: keep the last note
+            return
+        text, tip = background.sender_text(holder, holder is not None and self.worker.holding)
+        self.sender_label.setText(text)
+        self.sender_label.setToolTip(tip)
+
+    def settings_section(self):
+        """(title, widget) for the Settings dialog."""
+        return background.tr("Background sending"), background.BackgroundSendingSection(
+            self.window.home
+        )
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            return self._closing(event)
+        return False
+
+    def _closing(self, event) -> bool:
+        """The window is asked to close: with items still to send and no background sender,
+        offer to keep sending. True (and the event ignored) keeps the window open."""
+        self.keep_sending = False
+        try:
+            pending = self.outbox.pending()
+            holder = self.outbox.sender()
+        except Exception:  # noqa: BLE001 - never keep the user from closing
+            return False
+        if not pending or (holder is not None and holder.role == "service"):
+            return False
+        ask = getattr(self.window.prompts, "keep_sending", None)
+        answer = ask(pending) if ask is not None else "close"
+        if answer == "cancel":
+            event.ignore()
+            return True
+        self.keep_sending = answer == "background"
+        return False
+
     def close(self) -> None:
         if self.view is not None:
             self.view.timer.stop()
+        if getattr(self, "sender_timer", None) is not None:
+            self.sender_timer.stop()
         if self.worker is not None:
-            self.worker.stop(timeout=15.0)
+            self.worker.stop(timeout=15.0)  # gives the sender lease up
+        if self.keep_sending:
+            from studio.outbox import service
+
+            try:
+                service.start_background_sender(self.window.home)
+            except StudioError as exc:
+                self.window.prompts.error(exc.message())
         if self.outbox is not None:
             with contextlib.suppress(Exception):
                 self.outbox.close()

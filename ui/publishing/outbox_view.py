@@ -112,7 +112,9 @@ class OutboxModel(QAbstractTableModel):
             return None
         return {
             "id": str(row["id"]),
-            "status": status_label(row["status"]),
+            "status": tr("Interrupted, will resume")
+            if row.get("interrupted")
+            else status_label(row["status"]),
             "progress": f"{round(self.fraction(row) * 100)}%",
             "destination": row["destination"],
             "file": row["file_name"],

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -19,9 +20,9 @@ from audio.errors import current_language
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings, parent=None, presets=(), chosen: str = ""):
+    def __init__(self, settings, parent=None, presets=(), chosen: str = "", sections=()):
         """`presets`: the export presets to offer (studio.exporting), `chosen`: the name of
-        the current one."""
+        the current one; `sections`: (title, widget) pairs the features add."""
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
@@ -54,6 +55,10 @@ class SettingsDialog(QDialog):
         col = QVBoxLayout(self)
         col.addLayout(form)
         col.addWidget(note)
+        for title, widget in sections:
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(widget)
+            col.addWidget(box)
         col.addWidget(buttons)
 
     def apply(self) -> None:

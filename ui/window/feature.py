@@ -48,6 +48,10 @@ class Feature(QObject):
     def start(self) -> None:
         pass
 
+    def settings_section(self):
+        """(title, widget) to show in the Settings dialog, or None."""
+        return None
+
     def close(self) -> None:
         pass
 

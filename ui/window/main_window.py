@@ -462,7 +462,10 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
     def settings_dialog(self) -> None:
         # The window exports MP3 only; WAV/FLAC archives are made from the command line.
         presets = [p for p in self.exports.presets() if p.format == "mp3"]
-        dialog = SettingsDialog(self.settings, self, presets, self.exports.chosen_name())
+        sections = [s for f in self.features.values() if (s := f.settings_section())]
+        dialog = SettingsDialog(
+            self.settings, self, presets, self.exports.chosen_name(), sections
+        )
         if dialog.exec():
             old_lang = self.settings.get("language")
             dialog.apply()
