@@ -334,7 +334,7 @@
         <translation>Bị gián đoạn, sẽ gửi tiếp</translation>
     </message>
     <message>
-        <location filename="../../ui/publishing/feature.py" line="1" />
+        <location filename="../../ui/publishing/background.py" line="69" />
         <source>Background sending</source>
         <translation>Gửi nền</translation>
     </message>

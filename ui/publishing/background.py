@@ -64,6 +64,10 @@ def ask_keep_sending(parent, pending: int) -> str:
     return "background" if clicked is keep else "close" if clicked is close else "cancel"
 
 
+def settings_section(home) -> tuple[str, QWidget]:
+    return tr("Background sending"), BackgroundSendingSection(home)
+
+
 class BackgroundSendingSection(QWidget):
     """Settings → Background sending: install or remove the sender that starts at logon."""
 

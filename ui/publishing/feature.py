@@ -154,9 +154,7 @@ class PublishingFeature(Feature):
 
     def settings_section(self):
         """(title, widget) for the Settings dialog."""
-        return background.tr("Background sending"), background.BackgroundSendingSection(
-            self.window.home
-        )
+        return background.settings_section(self.window.home)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if obj is self.window and event.type() == QEvent.Type.Close:
