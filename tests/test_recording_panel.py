@@ -87,3 +87,15 @@ def test_vietnamese_strings_come_from_the_compiled_translation(qtbot, tmp_path):
         assert w.check_button.text() == "Kiểm tra mức thu"
     finally:
         load_translations(app, "en")
+
+
+@pytest.mark.audio_device
+def test_a_silent_or_closed_input_shows_no_stale_level(panel):
+    assert panel.start_monitoring()
+    panel._show_loudness(-3066.5)  # what digital silence reads as
+    assert panel.loudness.text() == "—"
+    panel._show_loudness(-23.04)
+    assert panel.loudness.text() == "-23.0 LUFS"
+    panel.meter.set_levels((0.5,), (False,))
+    panel.stop_monitoring()  # R takes the input over: the panel's meter falls back
+    assert panel.meter.peaks_db == [] and panel.loudness.text() == "—"

@@ -554,3 +554,19 @@ def test_an_audio_file_dropped_from_the_desktop_is_imported_where_it_lands(qtbot
     w.act_undo.trigger()
     assert w.editor.timeline.tracks[1].clips == ()
     w.close()
+
+
+def test_the_window_fits_a_1366x768_screen_with_every_dock(qtbot, home):
+    """Docks that become tabs on the first show wait hidden: stacked for a moment, their
+    heights added up and the window grew past the screen."""
+    w, features = open_window(qtbot, home)
+    wait_until(qtbot, lambda: not w._pending_tabs)
+    qtbot.wait(50)
+    assert w.height() <= 768, w.height()
+    left = {
+        k for k, d in w.docks.items() if w.dockWidgetArea(d) == Qt.DockWidgetArea.LeftDockWidgetArea
+    }
+    for key in left - {"library"}:
+        assert w.docks[key] in w.tabifiedDockWidgets(w.docks["library"])
+        assert not w.docks[key].isHidden()
+    w.close()

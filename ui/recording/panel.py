@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
 from audio.errors import StudioError, current_language
 from studio.recording import CHECK_SECONDS, RATES, RecordingSession
 
+SILENCE_LUFS = -70.0  # the momentary reading below which the panel shows "—"
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("RecordingPanel", text)
@@ -263,8 +265,15 @@ class RecordingPanel(QWidget):
         self._tick.start()
         return True
 
+    def _show_loudness(self, lufs: float | None) -> None:
+        # below the meter's floor a reading is silence, not "-3066.5 LUFS"
+        quiet = lufs is None or not math.isfinite(lufs) or lufs < SILENCE_LUFS
+        self.loudness.setText("—" if quiet else tr("{lufs} LUFS").format(lufs=f"{lufs:.1f}"))
+
     def stop_monitoring(self) -> None:
         self._tick.stop()
+        self.meter.set_levels((), ())  # the input is closed: no stale level stays up
+        self._show_loudness(None)
         take = self.session.stop_monitoring()
         if take is not None:
             self._set_idle()
@@ -372,8 +381,7 @@ class RecordingPanel(QWidget):
         if state.levels is not None:
             levels = state.levels
             self.meter.set_levels(levels.peaks, levels.clipped)
-            m = levels.momentary_lufs
-            self.loudness.setText("—" if m is None else tr("{lufs} LUFS").format(lufs=f"{m:.1f}"))
+            self._show_loudness(levels.momentary_lufs)
         if state.timer_started:
             self.timer_enabled.setChecked(False)
             self._show_recording(state.notice)

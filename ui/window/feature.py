@@ -89,6 +89,9 @@ class FeatureHost:
                 self._tabify(tab_with, dock)
             else:
                 self._pending_tabs.append((tab_with, dock))
+                # hidden until then: stacked beside its future tab-mate at the first show, the
+                # two docks' heights add up and the window grew past a 768-pixel screen
+                dock.hide()
         self.docks[key] = dock
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
@@ -125,6 +128,8 @@ class FeatureHost:
         pending, self._pending_tabs = self._pending_tabs, []
         for first, second in pending:
             self._tabify(first, second)
+            second.show()
+            first.raise_()
         self.arrange_docks()
 
     def add_menu(self, key: str, title: str, before: str = "view") -> QMenu:
