@@ -120,6 +120,19 @@ def test_emergency_retries_sooner(outbox, tmp_path):
     assert 20 < delay(rows[normal["id"]]) <= 30
 
 
+def test_retries_stop_a_day_after_the_push_was_queued(outbox, tmp_path):
+    outbox.add_destination("usb", "folder", str(tmp_path / "not-mounted"))
+    row = outbox.enqueue(audio_file(tmp_path), "usb", priority="khan-cap")
+    with outbox.db.transaction() as s:
+        s.execute(
+            update(OutboxItemRow)
+            .where(OutboxItemRow.id == row["id"])
+            .values(created_at=utcnow() - dt.timedelta(hours=24))
+        )
+    final = OutboxWorker(outbox).send_next()
+    assert final["status"] == Status.FAILED and final["next_retry_at"] is None  # needs the user
+
+
 def test_a_folder_that_comes_back_is_retried_at_once(outbox, tmp_path):
     usb = tmp_path / "usb"
     outbox.add_destination("usb", "folder", str(usb))

@@ -146,3 +146,21 @@ def test_settings_installs_and_removes_the_logon_sender(qtbot, home, tmp_path, m
     section.remove_button.click()
     assert not unit.exists() and "Not installed" in section.state.text()
     w.close()
+
+
+def test_outbox_view_shows_an_interrupted_item(qtbot, home, tmp_path):
+    from tests.test_outbox import dead_pid
+    from ui.publishing.outbox_view import OutboxView
+
+    queue_item(home, tmp_path)
+    box = Outbox.open(home)
+    try:
+        import socket
+
+        assert box.claim(f"{socket.gethostname()}:{dead_pid()}") is not None  # then killed
+        view = OutboxView(box)
+        qtbot.addWidget(view)
+        view.refresh()
+        assert view.model.data(view.model.index(0, 1)) == "Interrupted, will resume"
+    finally:
+        box.close()
