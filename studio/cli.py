@@ -54,6 +54,11 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
     "outbox": ("studio.cli_publish", "show or manage the outbox", "xem, quản lý hộp thư đi"),
     "templates": ("studio.cli_script", "programme templates", "mẫu chương trình"),
     "script": ("studio.cli_script", "the programme's script", "kịch bản của chương trình"),
+    "emergency": (
+        "studio.cli_emergency",
+        "send an emergency bulletin now",
+        "phát bản tin khẩn cấp ngay",
+    ),
     "report": (
         "studio.cli_report",
         "the periodic report (CSV, HTML, PDF)",

@@ -1,7 +1,8 @@
 """CLI for publishing: destinations, push, outbox — so stations can be provisioned by script.
 
 studio destinations add NAME --kind KIND --url URL [--user U] [--password-stdin] [--option K=V]
-studio destinations list | test NAME | remove NAME
+    [--emergency]
+studio destinations list | test NAME | remove NAME | emergency NAME [--off]
 studio push FILE --to NAME [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
     [--at 2026-12-03T06:00 [--until DATE] [--weekdays 1-5] [--times 06:00,17:30] [--repeat N]]
 studio outbox [--json] | retry ID | cancel ID | resend ID
@@ -64,8 +65,9 @@ def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
     outbox = _open(home)
     try:
         config = outbox.add_destination(
-            args.name, args.kind, args.url, args.user or "", options, secret, args.replace
-        )
+            args.name, args.kind, args.url, args.user or "", options, secret, args.replace,
+            emergency=args.emergency,
+        )  # fmt: skip
         warnings = make_destination(config, secret).warnings()
     finally:
         outbox.close()
@@ -79,6 +81,7 @@ def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
     outbox = _open(home)
     try:
         configs = outbox.destinations()
+        urgent = set(outbox.emergency_destinations())
     finally:
         outbox.close()
     if args.json:
@@ -91,6 +94,7 @@ def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
                         "url": c.url,
                         "user": c.user,
                         "options": c.options,
+                        "emergency": c.name in urgent,
                     }
                     for c in configs
                 ],
@@ -101,7 +105,8 @@ def cmd_dest_list(args: argparse.Namespace, home: StudioHome) -> int:
         return 0
     for c in configs:
         user = f" ({c.user})" if c.user else ""
-        print(f"{c.name}\t{c.kind}\t{c.url}{user}")
+        mark = "\t" + _t("emergency", "khẩn cấp") if c.name in urgent else ""
+        print(f"{c.name}\t{c.kind}\t{c.url}{user}{mark}")
     return 0
 
 
@@ -114,6 +119,21 @@ def cmd_dest_test(args: argparse.Namespace, home: StudioHome) -> int:
         print(plugin.check())
     finally:
         outbox.close()
+    return 0
+
+
+def cmd_dest_emergency(args: argparse.Namespace, home: StudioHome) -> int:
+    outbox = _open(home)
+    try:
+        outbox.set_emergency(args.name, not args.off)
+    finally:
+        outbox.close()
+    if args.off:
+        print(_t(f"'{args.name}' no longer gets emergency bulletins.",
+                 f"'{args.name}' không còn nhận bản tin khẩn cấp."))  # fmt: skip
+    else:
+        print(_t(f"'{args.name}' gets every emergency bulletin.",
+                 f"'{args.name}' nhận mọi bản tin khẩn cấp."))  # fmt: skip
     return 0
 
 
@@ -285,12 +305,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--option", action="append", metavar="KEY=VALUE")
     a.add_argument("--replace", action="store_true")
+    a.add_argument(
+        "--emergency",
+        action="store_true",
+        help=_t("send every emergency bulletin here", "gửi mọi bản tin khẩn cấp tới đây"),
+    )
     a = dsub.add_parser("list", help=_t("list destinations", "liệt kê nơi gửi"))
     a.set_defaults(handler=cmd_dest_list)
     a.add_argument("--json", action="store_true")
     a = dsub.add_parser("test", help=_t("check the connection", "kiểm tra kết nối"))
     a.set_defaults(handler=cmd_dest_test)
     a.add_argument("name")
+    a = dsub.add_parser(
+        "emergency", help=_t("mark for emergency bulletins", "đánh dấu nhận bản tin khẩn cấp")
+    )
+    a.set_defaults(handler=cmd_dest_emergency)
+    a.add_argument("name")
+    a.add_argument("--off", action="store_true", help=_t("unmark", "bỏ đánh dấu"))
     a = dsub.add_parser("remove", help=_t("remove a destination", "xoá nơi gửi"))
     a.set_defaults(handler=cmd_dest_remove)
     a.add_argument("name")

@@ -130,8 +130,12 @@ def open_log(home) -> Database:
     return open_database(library_url(home))
 
 
-def note_exports(home, entries: list[tuple[Any, str, dict[str, Any]]]) -> str | None:
-    """Record finished exports (result, title, details) in the log of `home`.
+def note_exports(
+    home, entries: list[tuple[Any, str, dict[str, Any]]], db: Database | None = None
+) -> str | None:
+    """Record finished exports (result, title, details) in the log of `home` (or in `db`, an
+    open database: the window passes its own, as opening one runs the migrations, which
+    must not run on two threads at once).
 
     An export that is written must not fail because the log could not be: the warning line to
     show is returned instead (None when all went in).
@@ -139,12 +143,14 @@ def note_exports(home, entries: list[tuple[Any, str, dict[str, Any]]]) -> str | 
     from audio.errors import StudioError, localized
 
     try:
-        db = open_log(home)
+        own = db is None
+        db = open_log(home) if own else db
         try:
             for result, title, details in entries:
                 record_master(db, result, title, **details)
         finally:
-            db.close()
+            if own:
+                db.close()
     except (StudioError, OSError, Exception) as exc:  # noqa: BLE001 - see the docstring
         text = exc.message() if isinstance(exc, StudioError) else str(exc)
         return localized(

@@ -299,7 +299,8 @@ def test_province_push_with_metadata_file_and_report(tmp_path):
         # Without --title the file name stands in as the title.
         r = studio(home, "push", str(src), "--to", "tinh", "--metadata", str(meta))
         assert r.returncode == 0
-        assert outbox_json(home)[0]["metadata"]["title"] == "Tin bão số 9"
+        newest = max(outbox_json(home), key=lambda row: row["id"])  # khẩn cấp is listed first
+        assert newest["metadata"]["title"] == "Tin bão số 9"
         r = studio(home, "push", str(src), "--to", "tinh", "--priority", "urgent")
         assert r.returncode == 2  # argparse refuses an unknown priority
     finally:

@@ -69,6 +69,15 @@ def backoff_s(attempts: int, priority: str = "thuong") -> float:
     return min(max_s, base_s * 2 ** min(30, max(0, attempts - 1)))
 
 
+EMERGENCY_ON_TOP_S = 24 * 3600
+
+
+def _on_top(row: OutboxItemRow, cutoff: dt.datetime) -> bool:
+    if row.priority != "khan-cap":
+        return False
+    return row.status not in (*Status.DONE, Status.CANCELLED) or row.created_at >= cutoff
+
+
 def worker_id() -> str:
     return process_id()
 
@@ -173,6 +182,7 @@ class Outbox:
         options: dict[str, Any] | None = None,
         secret: str | None = None,
         replace: bool = False,
+        emergency: bool = False,
     ) -> DestinationConfig:
         name = name.strip()
         if not name:
@@ -209,8 +219,39 @@ class Outbox:
             # The secret goes to the keyring first: if that fails, nothing half-configured stays.
             if secret is not None:
                 self.credentials.set(name, secret)
-            s.add(DestinationRow(name=name, kind=kind, url=url, user=user, options=config.options))
+            s.add(
+                DestinationRow(
+                    name=name,
+                    kind=kind,
+                    url=url,
+                    user=user,
+                    options=config.options,
+                    emergency=emergency,
+                )
+            )
         return config
+
+    def emergency_destinations(self) -> list[str]:
+        """Names of the destinations every emergency bulletin goes to, without asking."""
+        with self.db.transaction() as s:
+            return list(
+                s.scalars(
+                    select(DestinationRow.name)
+                    .where(DestinationRow.emergency.is_(True))
+                    .order_by(DestinationRow.name)
+                )
+            )
+
+    def set_emergency(self, name: str, emergency: bool) -> None:
+        """Mark (or unmark) a destination for emergency bulletins."""
+        with self.db.transaction() as s:
+            row = s.get(DestinationRow, name)
+            if row is None:
+                raise StudioError(
+                    f"There is no destination named '{name}'.",
+                    f"Không có nơi gửi tên '{name}'.",
+                )
+            row.emergency = emergency
 
     def destinations(self) -> list[DestinationConfig]:
         with self.db.transaction() as s:
@@ -356,9 +397,15 @@ class Outbox:
             raise
 
     def items(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Newest first, except that emergency items still on their way, or queued in the last
+        day, come before everything else: the user must see where a warning stands."""
+        cutoff = utcnow() - dt.timedelta(seconds=EMERGENCY_ON_TOP_S)
         with self.db.transaction() as s:
             rows = s.scalars(select(OutboxItemRow).order_by(OutboxItemRow.id.desc()).limit(limit))
-            return [_with_state(r.as_dict()) for r in rows]
+            top, rest = [], []
+            for r in rows:
+                (top if _on_top(r, cutoff) else rest).append(_with_state(r.as_dict()))
+        return top + rest
 
     def item(self, item_id: int) -> dict[str, Any]:
         with self.db.transaction() as s:
