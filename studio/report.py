@@ -30,6 +30,12 @@ from studio.outbox.models import PRIORITY_RANK, OutboxItemRow, Status
 from studio.schedule import LOCAL_TZ, Schedule, parse_date
 
 FORMATS = ("csv", "html", "pdf")
+
+
+class PdfUnavailable(StudioError):
+    """WeasyPrint (or the Pango library under it) cannot be used on this computer."""
+
+
 PRIORITY_VI = {"khan-cap": "Khẩn cấp", "uu-tien": "Ưu tiên", "thuong": "Thông thường"}
 NO_CATEGORY = "Chưa phân loại"
 
@@ -373,7 +379,12 @@ def _table(
     times: frozenset[int] = frozenset(),
 ) -> str:
     e = html.escape
-    parts = ["<table><thead><tr>", *(f"<th>{e(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    # border/cellpadding: for previews that ignore CSS (Qt's rich text); CSS rules for print.
+    parts = [
+        '<table border="1" cellspacing="0" cellpadding="3"><thead><tr>',
+        *(f"<th>{e(h)}</th>" for h in head),
+        "</tr></thead><tbody>",
+    ]
     count = 0
     for cells, cls in rows:
         count += 1
@@ -447,7 +458,7 @@ def to_pdf(html_text: str, path: Path) -> None:
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
-        raise StudioError(
+        raise PdfUnavailable(
             f"PDF needs WeasyPrint and the Pango library, which are not usable here ({exc}). "
             "Write the HTML report and print it to PDF from a browser.",
             f"Xuất PDF cần WeasyPrint và thư viện Pango, máy này chưa dùng được ({exc}). "

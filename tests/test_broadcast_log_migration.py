@@ -34,7 +34,7 @@ def test_upgrade_keeps_destinations_matches_models_and_downgrades(tmp_path):
                 command.upgrade(cfg, "0002_outbox")
                 conn.execute(
                     text(
-                        "INSERT INTO destinations (name, kind, url, \"user\", options, created_at)"
+                        'INSERT INTO destinations (name, kind, url, "user", options, created_at)'
                         " VALUES ('loa', 'folder', '/srv/loa', '', '{}', '2026-11-01 00:00:00')"
                     )
                 )

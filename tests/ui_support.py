@@ -84,6 +84,29 @@ class ScriptedPrompts:
     def export_path(self, suggestion="", extension="mp3"):
         return self._next("export_path")
 
+    def push_options(self, destinations, title, file_name):
+        """A queued PushChoice, else the two answers the push asked for before it had a
+        dialog: the destination (when there are several) and the priority label."""
+        from ui.publishing.outbox_view import priority_label
+        from ui.publishing.push_dialog import PRIORITIES, PushChoice
+
+        self.asked.append(("push_options", list(destinations)))
+        queued = self._next("push_options")
+        if queued is not None:
+            return queued
+        name = destinations[0]
+        if len(destinations) > 1:
+            name = self.choose("Push to destination", "Send to:", destinations)
+        labels = {priority_label(p): p for p in PRIORITIES}
+        label = self.choose("Push to destination", "Priority:", list(labels))
+        if name is None or label is None:
+            return None
+        return PushChoice(name, labels[label], title)
+
+    def save_file(self, title, suggestion, file_filter):
+        self.asked.append(("save_file", suggestion))
+        return self._next("save_file")
+
     def import_paths(self, folder=""):
         return self._next("import_paths", [])
 

@@ -67,6 +67,18 @@ class Prompts:
             path += "." + extension
         return path or None
 
+    def push_options(self, destinations: list[str], title: str, file_name: str):
+        """Where, how urgent, title, areas and schedule of a push: a PushChoice, or None."""
+        from ui.publishing.push_dialog import PushDialog
+
+        dialog = PushDialog(destinations, title, file_name, self.parent)
+        return dialog.choice if dialog.exec() else None
+
+    def save_file(self, title: str, suggestion: str, file_filter: str) -> str | None:
+        """Where to save a file (a report, …); None when cancelled."""
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggestion, file_filter)
+        return path or None
+
     def import_paths(self, folder: str = "") -> list[str]:
         paths, _ = QFileDialog.getOpenFileNames(
             self.parent,

@@ -343,5 +343,101 @@
         <source>Stop starting at logon</source>
         <translation>Thôi chạy khi đăng nhập</translation>
     </message>
+    <message>
+        <source>Emergency bulletins: send every one here at once</source>
+        <translation>Bản tin khẩn cấp: gửi ngay mọi bản tới đây</translation>
+    </message>
+    <message>
+        <source>Every emergency bulletin goes, priority khẩn cấp, to each destination ticked here.</source>
+        <translation>Mọi bản tin khẩn cấp được gửi ngay, mức khẩn cấp, tới từng nơi được đánh dấu ở đây.</translation>
+    </message>
+    <message>
+        <source>Gets every emergency bulletin</source>
+        <translation>Nhận mọi bản tin khẩn cấp</translation>
+    </message>
+    <message>
+        <source>Push to destination</source>
+        <translation>Gửi tới nơi nhận</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Tiêu đề</translation>
+    </message>
+    <message>
+        <source>Target areas</source>
+        <translation>Thôn/xóm nhận</translation>
+    </message>
+    <message>
+        <source>e.g. Thôn Đông, Xóm Bãi — empty: the whole commune</source>
+        <translation>ví dụ: Thôn Đông, Xóm Bãi — để trống: cả xã</translation>
+    </message>
+    <message>
+        <source>Play by a schedule (otherwise: as soon as possible)</source>
+        <translation>Phát theo lịch (nếu không: phát ngay khi nhận)</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>đến ngày</translation>
+    </message>
+    <message>
+        <source>06:00, 17:30 — empty: at the start time</source>
+        <translation>06:00, 17:30 — để trống: vào giờ bắt đầu</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ</translation>
+    </message>
+    <message>
+        <source>Weekdays</source>
+        <translation>Các thứ</translation>
+    </message>
+    <message>
+        <source>Times</source>
+        <translation>Giờ phát</translation>
+    </message>
+    <message>
+        <source>Plays each time</source>
+        <translation>Số lần phát mỗi giờ</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Xếp hàng gửi</translation>
+    </message>
+    <message>
+        <source>The bulletin needs a title.</source>
+        <translation>Bản tin cần có tiêu đề.</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>T2</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>T3</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>T4</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>T6</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>T7</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>CN</translation>
+    </message>
+    <message>
+        <source>Arrived at {time}</source>
+        <translation>Đã đến lúc {time}</translation>
+    </message>
 </context>
 </TS>

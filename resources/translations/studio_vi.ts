@@ -42,6 +42,29 @@
         </message>
     </context>
     <context>
+        <name>EmergencyFeature</name>
+        <message>
+            <source>Emergency bulletin…</source>
+            <translation>Bản tin khẩn cấp…</translation>
+        </message>
+        <message>
+            <source>Emergency</source>
+            <translation>Khẩn cấp</translation>
+        </message>
+        <message>
+            <source>Record and send an emergency bulletin at once (%1)</source>
+            <translation>Thu và phát ngay bản tin khẩn cấp (%1)</translation>
+        </message>
+        <message>
+            <source>Periodic &amp;report…</source>
+            <translation>Báo cáo định &amp;kỳ…</translation>
+        </message>
+        <message>
+            <source>The outbox could not be opened, so nothing can be sent.</source>
+            <translation>Không mở được hộp thư đi nên chưa gửi được gì.</translation>
+        </message>
+    </context>
+    <context>
         <name>JobRunner</name>
         <message>
             <location filename="../../ui/jobs.py" line="122" />

@@ -10,7 +10,9 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -78,6 +80,10 @@ class DestinationsDialog(QDialog):
         self.options = QPlainTextEdit()
         self.options.setPlaceholderText("ca_file=C:\\ca.pem\ntimeout_s=30")
         self.options.setFixedHeight(80)
+        self.emergency = QCheckBox(tr("Emergency bulletins: send every one here at once"))
+        self.emergency.setToolTip(
+            tr("Every emergency bulletin goes, priority khẩn cấp, to each destination ticked here.")
+        )
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #8a1c12;")
@@ -95,6 +101,7 @@ class DestinationsDialog(QDialog):
         form.addRow(tr("User"), self.user)
         form.addRow(tr("Password or token"), self.password)
         form.addRow(tr("Options"), self.options)
+        form.addRow("", self.emergency)
         actions = QHBoxLayout()
         for b in (self.new_button, self.check_button, self.save_button, self.remove_button):
             actions.addWidget(b)
@@ -129,8 +136,13 @@ class DestinationsDialog(QDialog):
     def reload(self) -> None:
         current = self.list.currentItem().text() if self.list.currentItem() else None
         self.list.clear()
+        urgent = set(self.outbox.emergency_destinations())
         for config in self.outbox.destinations():
             self.list.addItem(config.name)
+            if config.name in urgent:
+                item = self.list.item(self.list.count() - 1)
+                item.setToolTip(tr("Gets every emergency bulletin"))
+                item.setForeground(QColor("#b3261e"))
         if current:
             for i in range(self.list.count()):
                 if self.list.item(i).text() == current:
@@ -141,6 +153,7 @@ class DestinationsDialog(QDialog):
         for w in (self.name, self.url, self.user, self.password):
             w.clear()
         self.options.clear()
+        self.emergency.setChecked(False)
         self.result.clear()
 
     def show_destination(self, name: str) -> None:
@@ -153,6 +166,7 @@ class DestinationsDialog(QDialog):
         self.user.setText(config.user)
         self.password.clear()
         self.options.setPlainText("\n".join(f"{k}={v}" for k, v in config.options.items()))
+        self.emergency.setChecked(name in self.outbox.emergency_destinations())
         self.result.clear()
 
     def form_config(self) -> DestinationConfig:
@@ -193,6 +207,7 @@ class DestinationsDialog(QDialog):
                 config.options,
                 secret,
                 replace=config.name in existing,
+                emergency=self.emergency.isChecked(),
             )
         except StudioError as exc:
             self.result.setText(exc.message())

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QLabel
 
 from audio.errors import StudioError
 from ui.publishing import background
-from ui.publishing.outbox_view import OutboxView, priority_label
+from ui.publishing.outbox_view import OutboxView
 from ui.window.feature import Feature
 
 
@@ -106,31 +106,18 @@ class PublishingFeature(Feature):
             names = [d.name for d in self.outbox.destinations()]
             if not names:
                 return None
-        name = (
-            names[0]
-            if len(names) == 1
-            else w.prompts.choose(
-                self.tr("Push to destination"),
-                self.tr("Send “%1” to:").replace("%1", os.path.basename(str(last.path))),
-                names,
-            )
-        )
-        if not name:
-            return None
-        labels = {priority_label(p): p for p in ("thuong", "uu-tien", "khan-cap")}
-        chosen = w.prompts.choose(
-            self.tr("Push to destination"), self.tr("Priority:"), list(labels)
-        )
-        if chosen is None:
-            return None
         title = w.editor.programme.title or Path(last.path).stem
+        choice = w.prompts.push_options(names, title, os.path.basename(str(last.path)))
+        if choice is None:
+            return None
         try:
             row = self.outbox.enqueue(
-                last.path, name, metadata={"title": title}, priority=labels[chosen]
+                last.path, choice.destination, choice.metadata(), choice.priority
             )
         except StudioError as exc:
             w.prompts.error(exc.message())
             return None
+        name = choice.destination
         self.worker.wake()
         library = w.features.get("library")
         if library is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,6 +29,16 @@ from PySide6.QtWidgets import (
 
 from audio.errors import StudioError, current_language
 from studio.outbox import Outbox, OutboxWorker, Status
+
+
+def _local_time(iso_utc: str) -> str:
+    """'2026-12-02T06:12:31Z' → '13:12:31 02/12', Vietnam time (UTC+7)."""
+    import datetime as dt
+
+    from studio.schedule import LOCAL_TZ
+
+    t = dt.datetime.fromisoformat(iso_utc.rstrip("Z")).replace(tzinfo=dt.UTC)
+    return f"{t.astimezone(LOCAL_TZ):%H:%M:%S %d/%m}"
 
 
 def tr(text: str) -> str:
@@ -108,6 +119,8 @@ class OutboxModel(QAbstractTableModel):
             return self.fraction(row)
         if role == Qt.ItemDataRole.ToolTipRole and column == "note":
             return self._note(row)
+        if role == Qt.ItemDataRole.ForegroundRole and row["priority"] == "khan-cap":
+            return QColor("#b3261e")  # an emergency bulletin stands out in the list
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
@@ -125,6 +138,9 @@ class OutboxModel(QAbstractTableModel):
 
     @staticmethod
     def _note(row: dict[str, Any]) -> str:
+        if row["status"] in Status.DONE and row.get("sent_at"):
+            arrived = tr("Arrived at {time}").format(time=_local_time(row["sent_at"]))
+            return f"{arrived} — {row['remote_id']}" if row["remote_id"] else arrived
         if row["status"] != Status.FAILED:
             return row["remote_id"] or ""
         error = row["last_error_vi"] if current_language() == "vi" else row["last_error"]

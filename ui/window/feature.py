@@ -30,6 +30,7 @@ FEATURES = (
     "ui.publishing.feature",
     "ui.recording.feature",
     "ui.script.feature",
+    "ui.emergency.feature",
 )
 
 

@@ -1,0 +1,1 @@
+"""The emergency bulletin screen and the periodic report dialog."""
