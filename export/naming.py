@@ -116,3 +116,79 @@ def export_file_name(
     """A file name for an export of `title` with `extension` ("mp3", "wav", "flac")."""
     stem = ascii_stem(title, reference) if ascii_only else unicode_stem(title)
     return f"{stem}.{extension.lstrip('.').lower()}"
+
+
+MAX_REMOTE_NAME = 200  # characters; leaves room for the ".<name>.<key>.part" upload name
+
+
+def remote_name_problem(name: str) -> tuple[str, str] | None:
+    """Why `name` is not one plain, Windows-safe file name (en, vi), or None when it is.
+
+    A remote name reaches file systems we do not control (a Windows share, an FTP server):
+    no folder part, no character Windows forbids, no control character (an FTP command
+    could ride on a line break), no reserved device name, no trailing dot or space, and not
+    hidden (a leading dot: head-end software skips such files, and upload names use it).
+    """
+    if not name or not name.strip():
+        return "the name is empty", "tên trống"
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return (
+            "a name must not contain a folder (/ or \\)",
+            "tên không được chứa thư mục (/ hoặc \\)",
+        )
+    bad = sorted({c for c in name if _FORBIDDEN.match(c) or 0xD800 <= ord(c) <= 0xDFFF})
+    if bad:
+        shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        return (
+            f"it contains characters a file name cannot have ({shown})",
+            f"tên có ký tự không dùng được trong tên tệp ({shown})",
+        )
+    if name != name.rstrip(". "):
+        return "it ends with a dot or a space", "tên kết thúc bằng dấu chấm hoặc dấu cách"
+    if name.startswith(".") or name != name.lstrip():
+        return "it starts with a dot or a space", "tên bắt đầu bằng dấu chấm hoặc dấu cách"
+    if _not_reserved(name) != name:
+        return "it is a name Windows reserves for a device", "đây là tên Windows dành cho thiết bị"
+    if len(name) > MAX_REMOTE_NAME:
+        return (
+            f"it is longer than {MAX_REMOTE_NAME} characters",
+            f"tên dài hơn {MAX_REMOTE_NAME} ký tự",
+        )
+    return None
+
+
+def check_remote_name(name: str) -> str:
+    """`name` when it is one plain, Windows-safe file name; else a StudioError saying why."""
+    from audio.errors import StudioError
+
+    problem = remote_name_problem(name)
+    if problem is not None:
+        shown = shown_name(name)
+        raise StudioError(
+            f"'{shown}' cannot be used as the file name to publish under: {problem[0]}.",
+            f"Không dùng được '{shown}' làm tên tệp khi gửi: {problem[1]}.",
+        )
+    return name
+
+
+def shown_name(name: str, limit: int = 60) -> str:
+    """`name` safe to print on one line: control characters and bytes that are not UTF-8
+    written as escapes, long names shortened."""
+    text = "".join(
+        c if c.isprintable() else f"\\x{ord(c) & 0xFF:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+        else f"\\u{ord(c):04x}" for c in name
+    )  # fmt: skip
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def safe_file_name(name: str) -> str:
+    """A plain, Windows-safe file name made from any name (the stem tidied, the suffix kept;
+    bytes that are not UTF-8 become "_")."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\ufffd", "_")
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem.strip(". "):
+        stem, suffix = name, ""
+    suffix = re.sub(r"[^\w]", "", suffix)[:10]
+    stem = unicode_stem(stem.lstrip(". "))
+    return f"{stem}.{suffix}" if suffix else stem

@@ -33,6 +33,13 @@ class FolderDestination(Destination):
 
     def prepare(self, item: Item) -> Plan:
         sidecar_mode(self.config)
+        if not self.config.url.strip() or not self.folder.is_absolute():
+            raise TransferError(
+                f"A folder destination needs the full path of its folder, not '{self.config.url}'.",
+                f"Nơi gửi dạng thư mục cần đường dẫn đầy đủ của thư mục, không phải "
+                f"'{self.config.url}'.",
+                retryable=False,
+            )
         return self._plan(item, str(self.folder / item.name))
 
     def reachable(self, timeout_s: float = 2.0) -> bool:
@@ -57,7 +64,8 @@ class FolderDestination(Destination):
     def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
         folder = self.folder
         self.check()
-        final = folder / plan.final_name
+        final = inside(folder, plan.final_name)
+        inside(folder, plan.temp_name)
         if (
             final.is_file()
             and final.stat().st_size == plan.size
@@ -120,6 +128,18 @@ class FolderDestination(Destination):
     def _cleanup(temp: Path) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refusing any name that would land anywhere but directly in `folder`."""
+    target = folder / name
+    if Path(name).name != name or target.resolve().parent != folder.resolve():
+        raise TransferError(
+            f"'{name}' would be written outside the folder '{folder}'; nothing was copied.",
+            f"'{name}' sẽ bị ghi ra ngoài thư mục '{folder}'; chưa chép gì.",
+            retryable=False,
+        )
+    return target
 
 
 def _free_bytes(folder: Path) -> int:
