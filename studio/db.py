@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from audio.errors import StudioError
 
 if TYPE_CHECKING:
     from studio.paths import StudioHome
@@ -71,19 +74,94 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+class DatabaseError(StudioError):
+    """The database could not do what was asked; nothing was half-written."""
+
+
+_WHAT = ("The studio database (library and outbox)", "Cơ sở dữ liệu (thư viện và hộp thư đi)")
+
+
+def database_error(exc: BaseException, url: str = "") -> DatabaseError:
+    """The one translation of a database failure into a bilingual sentence that says what it
+    is: locked, read-only, damaged, full, a file that cannot be opened, or a lost server."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    en, vi = _WHAT
+    local = url.startswith("sqlite")
+    where = _sqlite_file(url) if local else ""
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"{en} is locked by another program. Close it and try again.",
+            f"{vi} đang bị chương trình khác khoá. Hãy đóng chương trình đó rồi thử lại.",
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DatabaseError(
+            f"{en} is read-only: changes cannot be saved{where and f' ({where})'}.",
+            f"{vi} chỉ cho phép đọc: không lưu được thay đổi{where and f' ({where})'}.",
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return DatabaseError(
+            f"{en} is damaged{where and f' ({where})'}. Nothing was changed; restore it from "
+            "a backup or move it away to start a new one.",
+            f"{vi} bị hỏng{where and f' ({where})'}. Chưa có gì bị thay đổi; hãy khôi phục từ "
+            "bản sao lưu hoặc chuyển tệp đi để tạo mới.",
+        )
+    if "full" in text:
+        return DatabaseError(
+            f"The disk of {en.lower()} is full. Free some space and try again.",
+            f"Ổ đĩa chứa {vi.lower()} đã đầy. Hãy giải phóng dung lượng rồi thử lại.",
+        )
+    if local:
+        # A local file is never "the network": say it cannot be opened or written, and where.
+        return DatabaseError(
+            f"{en} cannot be opened or written ({where}): {text.splitlines()[0] if text else ''}. "
+            "Check that the file and its folder may be written.",
+            f"Không mở hoặc ghi được {vi.lower()} ({where}): "
+            f"{text.splitlines()[0] if text else ''}. Hãy kiểm tra quyền ghi tệp và thư mục.",
+        )
+    if isinstance(exc, sa_exc.DBAPIError) and (
+        exc.connection_invalidated
+        or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    ):
+        return DatabaseError(
+            f"Lost the connection to the server of {en.lower()}. Nothing was changed; "
+            "check the network and try again.",
+            f"Mất kết nối tới máy chủ {vi.lower()}. Chưa có gì bị thay đổi; hãy kiểm tra mạng "
+            "rồi thử lại.",
+        )
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return DatabaseError(f"{en} failed: {first}.", f"{vi} bị lỗi: {first}.")
+
+
+def _sqlite_file(url: str) -> str:
+    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    return path.removeprefix("file:")
+
+
 class Database:
+    """Every failure of the database reaches the caller as a `DatabaseError` (a StudioError
+    with one sentence in each language): opening, migrating, and any transaction. Only an
+    IntegrityError passes as it is: callers that insert concurrently catch it."""
+
     def __init__(self, url: str, upgrade: bool = True):
         self.url = url
-        self.engine = make_engine(url)
-        if upgrade:
-            upgrade_schema(self.engine)
+        try:
+            self.engine = make_engine(url)
+            if upgrade:
+                upgrade_schema(self.engine)
+        except sa_exc.SQLAlchemyError as exc:
+            raise database_error(exc, url) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed when the block ends, rolled back on error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except sa_exc.IntegrityError:
+            raise  # a constraint the caller expects (a row another process made just now)
+        except sa_exc.SQLAlchemyError as exc:
+            raise database_error(exc, self.url) from exc
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import delete, func, select
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from audio.errors import Cancelled, MediaError, StudioError
 from audio.media import MediaInfo, MediaStore
-from studio.db import Database, database_url
+from studio.db import Database, DatabaseError, database_url
 from studio.library.importer import (
     Analysis,
     ImportItem,
@@ -221,41 +220,16 @@ EDITABLE = {
 }
 
 
-def _db_error(exc: sa_exc.SQLAlchemyError) -> LibraryError:
-    """Translate a database failure into one clear bilingual sentence."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "locked" in text or "busy" in text:
-        return LibraryError(
-            "The library database is locked by another program. Close it and try again.",
-            "Cơ sở dữ liệu thư viện đang bị chương trình khác khoá. Hãy đóng chương trình đó "
-            "rồi thử lại.",
-        )
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return LibraryError(
-            "The library database is read-only: changes cannot be saved.",
-            "Cơ sở dữ liệu thư viện chỉ cho phép đọc: không lưu được thay đổi.",
-        )
-    if isinstance(exc, sa_exc.DBAPIError) and (
-        exc.connection_invalidated
-        or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
-    ):
-        return LibraryError(
-            "Lost the connection to the library database server. Nothing was changed; "
-            "check the network and try again.",
-            "Mất kết nối tới máy chủ cơ sở dữ liệu thư viện. Chưa có gì bị thay đổi; hãy kiểm "
-            "tra mạng rồi thử lại.",
-        )
-    return LibraryError(
-        f"The library database failed: {text.splitlines()[0] if text else type(exc).__name__}.",
-        f"Cơ sở dữ liệu thư viện bị lỗi: {text.splitlines()[0] if text else type(exc).__name__}.",
-    )
+def _db_error(exc: DatabaseError) -> LibraryError:
+    """The database's own sentence (studio.db.database_error), as a library error."""
+    return LibraryError(exc.en, exc.vi)
 
 
 def open_database(url: str) -> Database:
     """Open (and migrate) the library database at `url`, with a clear error on failure."""
     try:
         return Database(url)
-    except sa_exc.SQLAlchemyError as exc:
+    except DatabaseError as exc:
         raise _db_error(exc) from exc
 
 
@@ -288,7 +262,7 @@ class Library:
         try:
             with self.db.transaction() as session:
                 yield session
-        except sa_exc.SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise _db_error(exc) from exc
 
     @contextlib.contextmanager
@@ -298,7 +272,7 @@ class Library:
             try:
                 with self.db.transaction() as session:
                     yield session
-            except sa_exc.SQLAlchemyError as exc:
+            except DatabaseError as exc:
                 raise _db_error(exc) from exc
 
     # --- reading ------------------------------------------------------------------------------
