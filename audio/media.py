@@ -189,7 +189,9 @@ class MediaStore:
         `progress` raises it. Nothing half-written is left behind either way.
         """
         path = Path(path)
-        name = path.name
+        # As text that a database, JSON or a terminal takes: bytes that are not UTF-8 (a
+        # name from an old USB stick) become U+FFFD instead of failing far from here.
+        name = os.fsencode(path.name).decode("utf-8", "replace")
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -197,9 +199,20 @@ class MediaStore:
                 f"Cannot open '{name}': {exc.strerror}.",
                 f"Không mở được '{name}': {exc.strerror}.",
             ) from exc
+        if path.is_dir():
+            raise MediaError(
+                f"'{name}' is a folder, not an audio file.",
+                f"'{name}' là thư mục, không phải tệp âm thanh.",
+            )
         if size == 0:
             raise MediaError(f"'{name}' is empty (0 bytes).", f"Tệp '{name}' rỗng (0 byte).")
-        source_id = file_sha256(path)
+        try:
+            source_id = file_sha256(path)
+        except OSError as exc:
+            raise MediaError(
+                f"Cannot read '{name}': {exc.strerror}.",
+                f"Không đọc được '{name}': {exc.strerror}.",
+            ) from exc
         existing = self.info(source_id, rate)
         if existing is not None:
             return existing

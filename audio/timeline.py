@@ -7,10 +7,17 @@ list of snapshots and the audio thread can read whichever snapshot is current wi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from audio import DEFAULT_RATE
+from audio.errors import StudioError
+
+# The one range for a clip, track or master gain (and envelope points): wider is a mistake
+# (−1000 dB is silence, +1e6 dB overflows the mixer), and NaN or infinity is never a gain.
+MIN_GAIN_DB = -60.0
+MAX_GAIN_DB = 24.0
 
 
 class TrackRole(StrEnum):
@@ -146,6 +153,21 @@ class Timeline:
 
     def source_ids(self) -> set[str]:
         return {c.source_id for t in self.tracks for c in t.clips}
+
+
+def check_gain_db(gain_db: float) -> float:
+    """`gain_db` as a float when it lies in MIN_GAIN_DB…MAX_GAIN_DB; else a StudioError."""
+    try:
+        value = float(gain_db)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not MIN_GAIN_DB <= value <= MAX_GAIN_DB:  # also false for NaN
+        raise StudioError(
+            f"Gain must lie between {MIN_GAIN_DB:g} and +{MAX_GAIN_DB:g} dB (not {gain_db}).",
+            f"Mức khuếch đại phải nằm trong khoảng {MIN_GAIN_DB:g} đến +{MAX_GAIN_DB:g} dB "
+            f"(không phải {gain_db}).",
+        )
+    return value
 
 
 def seconds_to_frames(seconds: float, rate: int) -> int:

@@ -9,12 +9,39 @@ from __future__ import annotations
 import sys
 
 
+def opens_window(arg: str) -> bool:
+    """Only an existing path or a programme file name (a new one is fine) opens the window;
+    anything else is a mistyped command, not a document."""
+    import os
+
+    from studio.programme import SUFFIX
+
+    return os.path.exists(arg) or arg.lower().endswith(SUFFIX)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):
+        # A file name with bytes that are not UTF-8 (an old USB stick) is printed, not fatal.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     from studio.cli import is_command, run
 
     if is_command(argv):
         return run(argv)
+    if argv and not opens_window(argv[0]):
+        from audio.errors import localized as _t
+
+        name = argv[0].encode("utf-8", "backslashreplace").decode("utf-8")
+        print(
+            _t(
+                f"studio: '{name}' is neither a command nor a programme file (see studio --help).",
+                f"studio: '{name}' không phải lệnh cũng không phải tệp chương trình "
+                "(xem studio --help).",
+            ),
+            file=sys.stderr,
+        )
+        return 2
     from ui.app import run_window
 
     return run_window(argv[0] if argv else None)

@@ -71,10 +71,17 @@ def _chosen(argv: list[str]) -> str | None:
     return argv[0] if argv and argv[0] in COMMANDS else None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (and the way to help), not the whole usage."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} ({_t('see', 'xem')} {self.prog} --help)\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `command`, that command's module is imported and its real parsers
     added, otherwise every command is only a name and a line of help."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="studio",
         description=_t(
             "Studio Truyền Thanh. Without a command, opens the window.",
@@ -105,6 +112,16 @@ def run(argv: list[str], home=None) -> int:
         return args.handler(args, home or StudioHome.default())
     except StudioError as exc:
         print(exc.message(), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk or folder fault no layer foresaw: still one line
+        where = f" '{exc.filename}'" if exc.filename else ""
+        print(
+            _t(
+                f"Cannot use{where}: {exc.strerror or exc}.",
+                f"Không dùng được{where}: {exc.strerror or exc}.",
+            ),
+            file=sys.stderr,
+        )
         return 1
     except Cancelled:
         print(_t("Cancelled.", "Đã huỷ."), file=sys.stderr)

@@ -18,6 +18,7 @@ from audio.loudness import LoudnessMeter
 from audio.media import Decoder
 from export.check import check_file, write_report
 from export.presets import ALIASES, DEFAULT_PRESET, PRESETS, custom, preset
+from studio import cli_values
 from studio.exporting import ExportService
 from studio.settings import Settings
 
@@ -126,10 +127,16 @@ def register(sub) -> None:
         "--preset",
         help=f"{names} ({_t('default: the chosen one', 'mặc định: mẫu đang chọn')})",
     )
-    p.add_argument("--target-lufs", type=float, help=_t("override the target", "mục tiêu khác"))
-    p.add_argument("--ceiling-dbtp", type=float, help=_t("override the ceiling", "ngưỡng khác"))
     p.add_argument(
-        "--slot-seconds", type=float, help=_t("the broadcast slot length", "độ dài khung giờ phát")
+        "--target-lufs", type=cli_values.finite, help=_t("override the target", "mục tiêu khác")
+    )
+    p.add_argument(
+        "--ceiling-dbtp", type=cli_values.finite, help=_t("override the ceiling", "ngưỡng khác")
+    )
+    p.add_argument(
+        "--slot-seconds",
+        type=cli_values.duration,
+        help=_t("the broadcast slot length", "độ dài khung giờ phát"),
     )
     p.add_argument("--json", action="store_true")
     p.add_argument(

@@ -10,6 +10,7 @@ from audio.errors import StudioError
 from audio.errors import localized as _t
 from audio.media import MediaStore
 from audio.timeline import TrackRole, seconds_to_frames
+from studio import cli_values
 from studio.edits import add_source_clip
 from studio.paths import StudioHome
 from studio.programme import Programme, load_programme, save_programme
@@ -66,6 +67,6 @@ def register(sub) -> None:
     p.add_argument("programme")
     p.add_argument("audio")
     p.add_argument("--track", required=True)
-    p.add_argument("--at", type=float, help=_t("start in seconds", "bắt đầu tại giây"))
-    p.add_argument("--gain-db", type=float, default=0.0)
+    p.add_argument("--at", type=cli_values.seconds, help=_t("start in seconds", "bắt đầu tại giây"))
+    p.add_argument("--gain-db", type=cli_values.gain_db, default=0.0)
     p.add_argument("--role", choices=[r.value for r in TrackRole])

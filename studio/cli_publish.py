@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from audio.errors import StudioError, current_language
 from audio.errors import localized as _t
 from export.destinations import KINDS, PRIORITIES, make_destination
-from studio import cli_outbox
+from studio import cli_outbox, cli_values
 from studio.paths import StudioHome
 
 if TYPE_CHECKING:
@@ -283,7 +283,7 @@ def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--repeat-gap",
-        type=float,
+        type=cli_values.seconds,
         metavar="S",
         help=_t("seconds between repeats", "số giây nghỉ giữa các lần"),
     )

@@ -21,6 +21,7 @@ from audio.devices import find_device
 from audio.errors import StudioError
 from audio.errors import localized as _t
 from audio.recording import Dropout
+from studio import cli_values
 from studio.paths import StudioHome
 from studio.recording import RecordingSession
 
@@ -177,7 +178,9 @@ def register(sub) -> None:
         "output",
         help=_t("WAV file; with --item, the programme", "tệp WAV; với --item là chương trình"),
     )
-    p.add_argument("--duration", type=float, required=True, help=_t("seconds", "giây"))
+    p.add_argument(
+        "--duration", type=cli_values.duration, required=True, help=_t("seconds", "giây")
+    )
     p.add_argument(
         "--item", type=int, help=_t("record this script item's take", "thu mục kịch bản này")
     )

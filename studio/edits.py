@@ -11,7 +11,18 @@ from dataclasses import dataclass
 
 from audio.errors import StudioError
 from audio.media import MediaInfo
-from audio.timeline import Clip, EnvelopePoint, FadeShape, Marker, Timeline, Track, TrackRole
+from audio.timeline import (
+    MAX_GAIN_DB,  # noqa: F401 - the window's gain dialog reads the range from here
+    MIN_GAIN_DB,  # noqa: F401
+    Clip,
+    EnvelopePoint,
+    FadeShape,
+    Marker,
+    Timeline,
+    Track,
+    TrackRole,
+    check_gain_db,
+)
 from studio.programme import Programme, media_ref_for
 
 
@@ -33,6 +44,8 @@ def add_source_clip(
             "The media was imported at another sample rate than the programme's.",
             "Âm thanh được nhập với tần số lấy mẫu khác với chương trình.",
         )
+    if not track_name.strip():
+        raise StudioError("A track needs a name.", "Rãnh cần có tên.")
     timeline = programme.timeline
     index = timeline.track_index(track_name)
     if index is None:
@@ -47,7 +60,7 @@ def add_source_clip(
         source_id=info.source_id,
         start=start,
         length=info.frames,
-        gain_db=gain_db,
+        gain_db=check_gain_db(gain_db),
         name=info.original_name,
     )
     timeline = timeline.with_track(index, track.with_clip(clip))
@@ -377,18 +390,7 @@ def crossfade(
     return timeline.with_track(ref.track, track.with_changes(clips=_sorted(clips)))
 
 
-MIN_GAIN_DB = -60.0
-MAX_GAIN_DB = 24.0
-
-
-def _check_gain(gain_db: float) -> float:
-    gain_db = float(gain_db)
-    if not MIN_GAIN_DB <= gain_db <= MAX_GAIN_DB:
-        raise StudioError(
-            f"Gain must lie between {MIN_GAIN_DB:g} and +{MAX_GAIN_DB:g} dB.",
-            f"Mức khuếch đại phải nằm trong khoảng {MIN_GAIN_DB:g} đến +{MAX_GAIN_DB:g} dB.",
-        )
-    return gain_db
+_check_gain = check_gain_db
 
 
 def set_clip_gain(timeline: Timeline, ref: ClipRef, gain_db: float) -> Timeline:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 from pathlib import Path
 from typing import Any
 
@@ -88,14 +89,18 @@ def record_export(
     from export.destinations.base import sha256_file
 
     path = Path(path)
+
+    def text(value: str) -> str:  # a name with bytes that are not UTF-8: stored with U+FFFD
+        return os.fsencode(value).decode("utf-8", "replace")
+
     row = ProgrammeExportRow(
-        title=title.strip() or path.stem,
+        title=text(title.strip() or path.stem),
         category=category or "",
         author=default_author() if author is None else author,
         priority=priority,
         duration_s=float(duration_s),
-        file_name=path.name,
-        file_path=str(path.resolve()),
+        file_name=text(path.name),
+        file_path=text(str(path.resolve())),
         sha256=sha256 or sha256_file(path),
         preset=preset,
         integrated_lufs=integrated_lufs,

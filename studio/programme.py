@@ -24,8 +24,12 @@ from audio.timeline import (
     Timeline,
     Track,
     TrackRole,
+    check_gain_db,
 )
 from studio.script import DEFAULT_PAUSE_S, DEFAULT_VOICE_TRACK, Script, ScriptItem
+
+MIN_RATE, MAX_RATE = 1_000, 384_000  # Hz; 0 or 7 Hz is a damaged file, not a programme
+MAX_HOURS = 24  # nothing on a commune loudspeaker runs longer than a day: more is a typo
 
 FORMAT = "studio-truyen-thanh/programme"
 VERSION = 2
@@ -250,15 +254,56 @@ def programme_from_json(d: dict, name: str = "") -> Programme:
             for m in d.get("media", ())
         )
         metadata = tuple((str(k), str(v)) for k, v in dict(d.get("metadata", {})).items())
-        return Programme(
+        programme = Programme(
             title=str(d.get("title", "")),
             timeline=timeline,
             media=media,
             metadata=metadata,
             script=_script_from_json(dict(d.get("script", {}))),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise _damaged(name, str(exc)) from exc
+    try:
+        check_programme(programme)
+    except StudioError as exc:
+        raise ProgrammeError(
+            f"'{name}' cannot be opened: {exc.en} The file was not changed.",
+            f"Không mở được '{name}': {exc.vi} Tệp không bị thay đổi.",
+        ) from exc
+    return programme
+
+
+def check_programme(p: Programme) -> None:
+    """Refuse values no edit can make: a rate no device uses, a gain out of range or NaN, a
+    clip past a day's length or past the end of its source (it would render for hours)."""
+    tl = p.timeline
+    if not MIN_RATE <= tl.rate <= MAX_RATE:
+        raise StudioError(
+            f"Its sample rate {tl.rate} Hz is not one the app works at.",
+            f"Tần số lấy mẫu {tl.rate} Hz không phải tần số ứng dụng dùng.",
+        )
+    check_gain_db(tl.master_gain_db)
+    limit = MAX_HOURS * 3600 * tl.rate
+    frames = {m.source_id: m.frames for m in p.media}
+    for track in tl.tracks:
+        check_gain_db(track.gain_db)
+        for c in track.clips:
+            check_gain_db(c.gain_db)
+            for point in c.envelope:
+                check_gain_db(point.gain_db)
+            where = f"'{c.name or c.source_id[:12]}' on track '{track.name}'"
+            where_vi = f"'{c.name or c.source_id[:12]}' trên rãnh '{track.name}'"
+            if c.end > limit:
+                raise StudioError(
+                    f"The clip {where} ends after {MAX_HOURS} hours.",
+                    f"Đoạn {where_vi} kết thúc sau {MAX_HOURS} giờ.",
+                )
+            source_frames = frames.get(c.source_id, 0)
+            if source_frames and c.source_offset + c.length > source_frames:
+                raise StudioError(
+                    f"The clip {where} runs past the end of its audio.",
+                    f"Đoạn {where_vi} dài quá phần âm thanh của nó.",
+                )
 
 
 def _damaged(name: str, detail: str) -> ProgrammeError:

@@ -57,7 +57,7 @@ def _sample() -> Programme:
     return Programme(
         title="Bản tin sáng 26/11",
         timeline=tl,
-        media=(MediaRef(sid, "bản tin.wav", "/tmp/bản tin.wav", 48_000, 1),),
+        media=(MediaRef(sid, "bản tin.wav", "/tmp/bản tin.wav", 96_000, 1),),
         metadata=(("category", "Phòng chống thiên tai"), ("author", "Nguyễn Thị Đào")),
     )
 

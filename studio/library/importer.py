@@ -137,7 +137,8 @@ def _folder_failure(folder: Path, exc: OSError) -> ImportItem:
 
 def title_from_filename(path: str | os.PathLike) -> str:
     """A readable title from a file name: "ban-tin_sang 01.mp3" → "ban tin sang 01"."""
-    stem = unicodedata.normalize("NFC", Path(path).stem)
+    stem = os.fsencode(Path(path).stem).decode("utf-8", "replace")
+    stem = unicodedata.normalize("NFC", stem)
     stem = re.sub(r"[_]+|(?<=\S)-(?=\S)", " ", stem)
     return re.sub(r"\s+", " ", stem).strip() or Path(path).name
 
