@@ -70,3 +70,31 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+ORPHAN_AGE_S = 6 * 3600  # a `.part` untouched this long belongs to an export that was killed
+
+
+def remove_orphan_parts(folder: Path, age_s: float = ORPHAN_AGE_S) -> list[Path]:
+    """Delete the temporary files this module makes (".NAME.xxxx.part") that a killed export
+    or import left in `folder`.
+
+    Only files not written to for `age_s`: an export still running touches its file every
+    block, and a push being received into the folder uses ".NAME.KEY.part" names that a
+    finished or failed upload removes itself. Returns what was removed."""
+    import time
+
+    removed = []
+    cutoff = time.time() - age_s
+    try:
+        candidates = list(folder.glob(".*.part"))
+    except OSError:
+        return removed
+    for part in candidates:
+        try:
+            if part.is_file() and part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue
+    return removed

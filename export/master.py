@@ -26,7 +26,7 @@ import numpy as np
 import soxr
 
 from audio.errors import StudioError
-from audio.fileio import atomic_path
+from audio.fileio import atomic_path, remove_orphan_parts
 from audio.limiter import TruePeakLimiter
 from audio.loudness import LoudnessMeter, LoudnessReport
 from audio.mixer import SourceFrames, render_blocks
@@ -127,8 +127,18 @@ def codec_allowance(enc: Encoding) -> tuple[float, float]:
     return 0.3, 0.2
 
 
+def _disk_full(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 1_000_000
+    except OSError:
+        return False
+
+
 def _output_error(path: Path, exc: OSError) -> StudioError:
-    if exc.errno == errno.ENOSPC:
+    # libsndfile reports a full disk as "System error." (a RuntimeError): ask the disk.
+    if exc.errno == errno.ENOSPC or (exc.errno == errno.EIO and _disk_full(path.parent)):
         return StudioError(
             f"The disk is full: cannot write '{path.name}'. Free some space and export again.",
             f"Ổ đĩa đã đầy: không ghi được '{path.name}'. Hãy giải phóng dung lượng rồi xuất lại.",
@@ -137,6 +147,37 @@ def _output_error(path: Path, exc: OSError) -> StudioError:
         f"Cannot write '{path.name}' in {path.parent}: {exc.strerror or exc}.",
         f"Không ghi được '{path.name}' vào {path.parent}: {exc.strerror or exc}.",
     )
+
+
+SUFFIXES = {"mp3": (".mp3",), "wav": (".wav",), "flac": (".flac",)}
+
+
+def check_output_name(path: Path, fmt: str) -> None:
+    """Refuse to write one format under another's name (-o x.ogg used to hold an MP3)."""
+    wanted = SUFFIXES.get(fmt, (f".{fmt}",))
+    if path.suffix.lower() not in wanted:
+        raise StudioError(
+            f"'{path.name}' does not end in {wanted[0]}, but the export is {fmt.upper()}: "
+            f"name it {path.stem}{wanted[0]}, or choose the format that name says.",
+            f"'{path.name}' không có đuôi {wanted[0]}, nhưng tệp xuất là {fmt.upper()}: "
+            f"hãy đặt tên {path.stem}{wanted[0]}, hoặc chọn đúng định dạng của tên đó.",
+        )
+    if path.is_dir():
+        raise StudioError(
+            f"'{path}' is a folder: give a file name to export to.",
+            f"'{path}' là thư mục: hãy cho tên tệp để xuất ra.",
+        )
+
+
+def shown_path(path: Path) -> str:
+    """`path` as text that can be written anywhere (bytes that are not UTF-8 become �)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _remove_report(path: Path | None) -> None:
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def export_master(
@@ -166,6 +207,8 @@ def export_master(
         )
     enc = preset
     target = preset.target_lufs if preset.normalise else None
+    check_output_name(out_path, enc.format)
+    remove_orphan_parts(out_path.parent)
 
     def stage(offset: float, span: float) -> Progress | None:
         return None if progress is None else (lambda f: progress(offset + span * f))
@@ -194,6 +237,7 @@ def export_master(
                 gain_db_limit,
             )
     tried: list[tuple[float, float]] = []  # (gain_db, decoded integrated LUFS) per encode
+    report_written: Path | None = None
     try:
         with atomic_path(out_path) as tmp:
             for attempt in range(1, MAX_ENCODES + 1):
@@ -227,16 +271,20 @@ def export_master(
                     )
             if enc.format == "mp3" and tags is not None:
                 write_id3(tmp, tags)
+            report = build_report(analysis, preset, slot_seconds, shown_path(out_path))
+            # The report first: a failure here (a full disk) leaves no audio under its
+            # final name either, so nothing half-exported is ever pushed.
+            if write_report:
+                report_written = save_report(report, out_path)
     except OSError as exc:
+        _remove_report(report_written)
         raise _output_error(out_path, exc) from exc
     except RuntimeError as exc:  # libsndfile reports a failed write this way
+        _remove_report(report_written)
         raise _output_error(out_path, OSError(errno.EIO, str(exc))) from exc
-    report = build_report(analysis, preset, slot_seconds, os.fsdecode(out_path))
-    if write_report:
-        try:
-            save_report(report, out_path)
-        except OSError as exc:
-            raise _output_error(out_path, exc) from exc
+    except BaseException:
+        _remove_report(report_written)
+        raise
     if progress is not None:
         progress(1.0)
     return MasterResult(

@@ -18,6 +18,7 @@ from pathlib import Path
 from audio.errors import StudioError, current_language
 from audio.errors import localized as _t
 from audio.timeline import seconds_to_frames
+from studio import cli_values
 from studio.export_log import note_exports
 from studio.exporting import ExportService, custom
 from studio.paths import StudioHome
@@ -92,7 +93,30 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
     sys.stdout.flush()
     if warning:
         print(_t("Warning: ", "Cảnh báo: ") + warning, file=sys.stderr)
-    return 0
+    return exit_for_reports(results)
+
+
+NOT_READY = 3  # written, but its own broadcast-ready check failed: a script must not push it
+
+
+def exit_for_reports(results) -> int:
+    """0 when every export passed its broadcast-ready check; else NOT_READY, after one line
+    per failed check."""
+    lang = current_language()
+    failed = [
+        (r, line)
+        for r in results
+        if r.report is not None
+        for line in r.report.lines
+        if not line.passed
+    ]
+    for r, line in failed:
+        print(
+            _t(f"Not ready for broadcast: {r.path.name}: ", f"Chưa sẵn sàng phát: {r.path.name}: ")
+            + line.message(lang),
+            file=sys.stderr,
+        )
+    return NOT_READY if failed else 0
 
 
 def cmd_presets(args: argparse.Namespace, home: StudioHome) -> int:
@@ -136,14 +160,14 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", help=_t("output file", "tệp xuất"))
     p.add_argument("--folder", help=_t("output folder", "thư mục xuất"))
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--range", nargs=2, type=float, metavar=("START_S", "END_S"))
+    where.add_argument("--range", nargs=2, type=cli_values.seconds, metavar=("START_S", "END_S"))
     where.add_argument("--regions", action="store_true")
     names = p.add_mutually_exclusive_group()
     names.add_argument("--ascii-name", dest="ascii_name", action="store_true", default=None)
     names.add_argument("--unicode-name", dest="ascii_name", action="store_false")
     p.add_argument("--format", choices=["mp3", "wav", "flac"])
-    p.add_argument("--target-lufs", type=float)
-    p.add_argument("--ceiling-dbtp", type=float)
+    p.add_argument("--target-lufs", type=cli_values.finite)
+    p.add_argument("--ceiling-dbtp", type=cli_values.finite)
     p.add_argument("--no-normalise", action="store_true")
     p.add_argument("--bitrate", type=int, help="kbps (MP3)")
     p.add_argument("--rate", type=int)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audio.errors import Cancelled, StudioError
+from audio.fileio import remove_orphan_parts
 from audio.media import MediaStore
 from export.presets import DEFAULT_PRESET, PRESETS, ExportPreset, canonical_name, custom, preset
 from studio.paths import StudioHome
@@ -89,6 +90,8 @@ class ExportService:
         self.home = home
         self.settings = settings
         self.store = store or MediaStore(home.ensure().media)
+        # Leftovers of an export that was killed (power cut): never a file still being written.
+        remove_orphan_parts(home.exports)
 
     # --- presets ----------------------------------------------------------------------------
 
