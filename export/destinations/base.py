@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
+import re
 import ssl
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import StudioError
+from export.naming import remote_name_problem
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +172,14 @@ class Destination(ABC):
             return False
 
     def _plan(self, item: Item, target: str, **extra: Any) -> Plan:
+        self.timeout_s()  # a bad option is refused when the destination is added
+        problem = remote_name_problem(item.name)
+        if problem is not None:  # checked on entry; an old or edited row is refused here too
+            raise TransferError(
+                f"'{item.name}' cannot be published: {problem[0]}.",
+                f"Không gửi được '{item.name}': {problem[1]}.",
+                retryable=False,
+            )
         return Plan(
             destination=self.config.name,
             kind=self.config.kind,
@@ -212,7 +223,63 @@ class Destination(ABC):
         return ssl.create_default_context(cafile=ca_file or None)
 
     def timeout_s(self) -> float:
-        return float(self.config.option("timeout_s", 30))
+        value = self.config.option("timeout_s", 30)
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not 0 < seconds <= 3600:  # also refuses NaN
+            raise TransferError(
+                f"The option timeout_s must be a number of seconds (1…3600), not '{value}'.",
+                f"Tuỳ chọn timeout_s phải là số giây (1…3600), không phải '{value}'.",
+                retryable=False,
+            )
+        return seconds
+
+
+_SCHEME = re.compile(r"(?i)\b(bearer|basic|digest|token)(\s+)[^\s\"',;&]+")
+_CREDENTIAL = re.compile(
+    r"(?i)\b(token|password|passwd|pwd|secret|api[_-]?key|authorization|cookie|session)"
+    r"(\"?\s*[:=]\s*)(\"?)(?!\*\*\*)[^\s\"',;&]+"
+)
+_TOKEN_LIKE = re.compile(r"(?=[\w+=-]*\d)(?=[\w+=-]*[A-Za-z])[\w+=-]{32,}")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """`text` with anything that can carry a secret replaced by "***": the given secrets
+    (and their Basic-auth form), credentials after a keyword, and long token-like runs.
+    For error texts that reach the outbox database, the window and the logs."""
+    import base64
+
+    for secret in secrets:
+        if secret and len(secret) >= 4:  # a one-letter "secret" would blank the sentence
+            text = text.replace(secret, "***")
+            text = text.replace(base64.b64encode(secret.encode()).decode(), "***")
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _CREDENTIAL.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}***", text)
+    return _TOKEN_LIKE.sub("***", text)
+
+
+def server_message(body: bytes, *secrets: str | None, limit: int = 120) -> str:
+    """The server's own explanation in a reply body, safe to store: only a short "error",
+    "message" or "detail" text of a JSON reply, redacted. A raw body is never kept: a server
+    that echoes the request would put the Authorization header in the outbox."""
+    import json
+
+    try:
+        document = json.loads(body[:4096].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    for key in ("error", "message", "detail", "error_description"):
+        value = document.get(key)
+        if isinstance(value, dict):
+            value = value.get("message")
+        if isinstance(value, str) and value.strip():
+            text = " ".join(redact(value, *secrets).split())
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ""
 
 
 def tls_error(exc: ssl.SSLError, where: str) -> TransferError:

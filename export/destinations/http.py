@@ -39,6 +39,8 @@ from .base import (
     Receipt,
     TransferError,
     network_error,
+    redact,
+    server_message,
     tls_error,
 )
 
@@ -170,8 +172,9 @@ class HttpDestination(Destination):
         return http.client.HTTPConnection(u.hostname, u.port or 80, timeout=self.timeout_s())
 
     def _status_error(self, status: int, reason: str, body: bytes, where: str) -> TransferError:
-        text = body[:200].decode("utf-8", "replace").strip()
-        detail = f"HTTP {status} {reason}" + (f": {text}" if text else "")
+        # Never the raw body: only the server's JSON explanation, with secrets taken out.
+        text = server_message(body, self.secret)
+        detail = f"HTTP {status} {redact(reason, self.secret)}" + (f": {text}" if text else "")
         if status in (401, 403):
             return TransferError(
                 f"{where} refused the credentials ({detail}). Check the account or token.",

@@ -34,8 +34,9 @@ from export.destinations import (
     TransferError,
     make_destination,
 )
-from export.destinations.base import sha256_file
-from studio.db import Database, database_url
+from export.destinations.base import redact, sha256_file
+from export.naming import check_remote_name, safe_file_name
+from studio.db import Database, DatabaseError, database_url
 from studio.paths import StudioHome
 
 from .lease import SenderLease, outbox_origin, owner_is_dead, process_id
@@ -205,7 +206,13 @@ class Outbox:
                 )
         # Validate the address now, not at the first push.
         probe = Item(Path("probe.mp3"), "probe.mp3", "0" * 64, 0, uuid.uuid4().hex, {"title": "x"})
-        make_destination(config, secret, known_hosts=self.known_hosts).prepare(probe)
+        try:
+            make_destination(config, secret, known_hosts=self.known_hosts).prepare(probe)
+        except ValueError as exc:  # urllib: a port out of range, a broken IPv6 address
+            raise StudioError(
+                f"The address '{url}' is not valid: {exc}.",
+                f"Địa chỉ '{url}' không hợp lệ: {exc}.",
+            ) from exc
         with self.db.transaction() as s:
             existing = s.get(DestinationRow, name)
             if existing is not None and not replace:
@@ -325,6 +332,11 @@ class Outbox:
         src = Path(file)
         if not src.is_file():
             raise StudioError(f"'{src}' is not a file.", f"'{src}' không phải là tệp.")
+        if src.stat().st_size == 0:
+            raise StudioError(
+                f"'{src.name}' is empty (0 bytes): there is nothing to send.",
+                f"Tệp '{src.name}' rỗng (0 byte): không có gì để gửi.",
+            )
         if priority not in PRIORITY_RANK:
             raise StudioError(
                 f"Unknown priority '{priority}' (use thuong, uu-tien or khan-cap).",
@@ -332,7 +344,9 @@ class Outbox:
             )
         config = self.destination(destination)
         key = uuid.uuid4().hex
-        name = name or src.name
+        # The one place a remote name enters: a given name must already be plain and
+        # Windows-safe (refused with the reason); the file's own name is tidied.
+        name = check_remote_name(name) if name is not None else safe_file_name(src.name)
         meta = dict(metadata or {})
         meta.setdefault("title", src.stem)
         meta.setdefault("language", "vi")
@@ -549,12 +563,14 @@ class Outbox:
             en, vi = error.en, error.vi
         else:
             en = vi = f"{type(error).__name__}: {error}"
+        # The one way an error text enters the database: nothing that can carry a secret.
+        en, vi = redact(en), redact(vi)
         # A TransferError knows; any other StudioError (no keyring, destination removed) needs
         # the user; an unexpected error may be passing (a locked database), so try again.
         if isinstance(error, TransferError):
             retryable = error.retryable
         else:
-            retryable = not isinstance(error, StudioError)
+            retryable = isinstance(error, DatabaseError) or not isinstance(error, StudioError)
         with self.db.transaction() as s:
             row = self._row(s, item_id)
             row.status = Status.FAILED

@@ -23,6 +23,7 @@ from typing import Any
 
 from audio.errors import Cancelled
 from export.destinations import TransferError
+from export.destinations.base import redact
 
 from .lease import SENDER_LEASE_S
 from .store import LEASE_S, Outbox, worker_id
@@ -149,7 +150,9 @@ class OutboxWorker:
             log.info("Outbox item %s: stopped mid-upload, queued again", item_id)
             final = self.outbox.release(item_id, self.owner)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason
-            log.warning("Outbox item %s to %s failed: %s", item_id, row["destination"], exc)
+            log.warning(
+                "Outbox item %s to %s failed: %s", item_id, row["destination"], redact(str(exc))
+            )
             final = self.outbox.mark_failed(item_id, exc)
             name = row["destination"]
             if final["next_retry_at"] and name not in self._probing:
