@@ -110,6 +110,5 @@ def test_usage_error_is_not_a_traceback():
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     # one line: what is wrong and where help is, not the whole usage
     assert proc.stderr.strip().splitlines() == [
-        "studio export: the following arguments are required: programme "
-        "(see studio export --help)"
+        "studio export: the following arguments are required: programme (see studio export --help)"
     ]
