@@ -150,6 +150,13 @@ class Database:
                 upgrade_schema(self.engine)
         except sa_exc.SQLAlchemyError as exc:
             raise database_error(exc, url) from exc
+        except ImportError as exc:  # mysql://…: a driver this app does not ship
+            raise DatabaseError(
+                f"The database address '{url.split('://')[0]}://…' is not one this app can use "
+                "(use PostgreSQL: postgresql+psycopg://user@host/db, or leave it empty).",
+                f"Địa chỉ cơ sở dữ liệu '{url.split('://')[0]}://…' không dùng được "
+                "(hãy dùng PostgreSQL: postgresql+psycopg://user@host/db, hoặc để trống).",
+            ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager

@@ -35,7 +35,17 @@ class StudioHome:
             self.logs,
             self.exports,
         ):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from audio.errors import StudioError
+
+                raise StudioError(
+                    f"The studio folder '{folder}' cannot be made ({exc.strerror}): set "
+                    "STUDIO_HOME to a folder you may write to.",
+                    f"Không tạo được thư mục '{folder}' ({exc.strerror}): hãy đặt STUDIO_HOME "
+                    "là một thư mục có quyền ghi.",
+                ) from exc
         return self
 
     @property

@@ -30,6 +30,7 @@ class Bad:
     code: int
     says: str  # a piece of the one line the user sees (English)
     written: tuple[str, ...] = ()  # files this case may create (besides the studio home)
+    env: tuple[tuple[str, str], ...] = ()  # environment for this case
 
 
 CASES = [
@@ -124,6 +125,10 @@ CASES = [
     Bad("destination-bad-timeout", "destination", ("destinations", "add", "d", "--kind", "folder", "--url", "{t}/usb", "--option", "timeout_s=abc"), 1, "timeout_s"),
     Bad("loudness-folder", "file", ("loudness", "{t}/dir"), 1, "Is a directory"),
     Bad("check-not-audio", "file", ("check", "{t}/x.mp3"), 1, "damaged or is not audio"),
+    # --- the studio home and its database ---------------------------------------------------
+    Bad("home-is-a-file", "environment", ("outbox",), 1, "cannot be made", env=(("STUDIO_HOME", "{t}/x.mp3"),)),
+    Bad("database-url-mysql", "environment", ("destinations", "list"), 1, "is not one this app can use", env=(("STUDIO_LIBRARY_URL", "mysql://u@h/db"),)),
+    Bad("database-url-garbage", "environment", ("outbox",), 1, "could not parse", env=(("STUDIO_LIBRARY_URL", "garbage"),)),
     # --- names that are not UTF-8 ---------------------------------------------------------
     Bad("export-to-non-utf8", "file name", ("export", "{t}/p.sttprog", "-o", f"{{t}}/c{FF}.mp3"), 0, "Wrote", (f"c{FF}.mp3", f"c{FF}.mp3.report.json")),
     Bad("library-import-non-utf8", "file name", ("library", "import", f"{{t}}/b{FF}.wav"), 0, "1 added"),
@@ -196,12 +201,20 @@ def run_case(case: Bad, template: Path, t: Path, capsys) -> tuple[int, str, str]
     shutil.copytree(template, t, symlinks=True)
     os.environ["STUDIO_HOME"] = str(t / "home")
     os.environ["STUDIO_LANG"] = "en"
+    saved = {k: os.environ.get(k) for k, _ in case.env}
+    os.environ.update({k: v.replace("{t}", str(t)) for k, v in case.env})
     argv = [a.replace("{t}", str(t)) for a in case.argv]
     capsys.readouterr()
     try:
         code = main(argv)
     except SystemExit as exit_:  # argparse
         code = exit_.code
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     out = capsys.readouterr()
     return code, out.out, out.err
 
