@@ -3,6 +3,10 @@
     python bench/render_export.py --minutes 30 --tracks 6            # issue 2: mix + encode
     python bench/render_export.py --minutes 30 --tracks 8 --loudnorm # issue 7: + 2-pass loudnorm
 
+ffmpeg's plain amix + libmp3lame (no normalisation, no limiter, no check) is always measured
+(issue 17: the whole normalised, limited, verified export should be at least as fast);
+--loudnorm adds the two-pass loudnorm pipeline.
+
 Source material is generated in the run at 48 kHz: speech-like noise bursts (mono, voice
 tracks) and music-like chords (stereo, bed tracks), one source per track, written as WAV.
 Each track repeats its source back to back from a per-track delay, at a per-track gain, to the
@@ -187,7 +191,8 @@ def run_ours(timeline, sources, out: Path, enc: ExportPreset, libsndfile: bool =
         master.open_encoder = SoundFileEncoder
     try:
         start, cpu = time.perf_counter(), cpu_now()
-        export_master(timeline, sources.__getitem__, out, settings, tags)
+        result = export_master(timeline, sources.__getitem__, out, settings, tags)
+        run_ours.last = result
         return time.perf_counter() - start, cpu_now() - cpu
     finally:
         master.open_encoder = opener
@@ -226,13 +231,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{enc.bitrate_kbps} kbps {'stereo' if enc.channels == 2 else 'mono'} {enc.rate} Hz "
             f"(sources generated in {time.perf_counter() - t0:.1f} s)"
         )
-        ours, theirs, old = [], [], []
-        for _ in range(args.repeat):
+        ours, plain, theirs, old = [], [], [], []
+        for _ in range(args.repeat):  # interleaved, so the machine's load falls on all alike
             ours.append(run_ours(timeline, sources, folder / "ours.mp3", enc))
             if args.libsndfile:
                 old.append(run_ours(timeline, sources, folder / "sndfile.mp3", enc, True))
             if has_ffmpeg:
-                theirs.append(run_ffmpeg(plan, total, folder / "ffmpeg.mp3", enc, args.loudnorm))
+                plain.append(run_ffmpeg(plan, total, folder / "ffmpeg.mp3", enc, False))
+                if args.loudnorm:
+                    theirs.append(
+                        run_ffmpeg(plan, total, folder / "ffmpeg-loudnorm.mp3", enc, True)
+                    )
         t_ours, c_ours = (statistics.median(x) for x in zip(*ours, strict=True))
         with sf.SoundFile(str(folder / "ours.mp3")) as f:
             frames = f.frames
@@ -241,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{c_ours:7.2f} s CPU {seconds / c_ours:6.1f}× RT  "
             f"(decoded {frames} frames, expected ≈ {round(total * enc.rate / RATE)})"
         )
+        res = run_ours.last
+        print(
+            f"  decoded: {res.output.integrated_lufs:.2f} LUFS (target −16, "
+            f"{res.output.integrated_lufs + 16:+.2f} LU), true peak "
+            f"{res.output.true_peak_dbtp:.2f} dBTP (ceiling −1), {res.encodes} encode(s)"
+        )
         if old:
             t_old, c_old = (statistics.median(x) for x in zip(*old, strict=True))
             print(
@@ -248,18 +263,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"{c_old:7.2f} s CPU {seconds / c_old:6.1f}× RT  "
                 f"(the LAME/Info-tag encoder is {t_old / t_ours:.2f}× faster in wall time)"
             )
-        if has_ffmpeg:
-            t_ff, c_ff = (statistics.median(x) for x in zip(*theirs, strict=True))
-            what = "amix + 2-pass loudnorm + libmp3lame" if args.loudnorm else "amix + libmp3lame"
+        refs = [("amix + libmp3lame, no normalisation", plain)]
+        if args.loudnorm:
+            refs.append(("amix + 2-pass loudnorm + libmp3lame", theirs))
+        for what, runs in refs if has_ffmpeg else []:
+            t_ff, c_ff = (statistics.median(x) for x in zip(*runs, strict=True))
             print(
                 f"ffmpeg ({what}) : {t_ff:7.2f} s wall {seconds / t_ff:6.1f}× RT | "
                 f"{c_ff:7.2f} s CPU {seconds / c_ff:6.1f}× RT"
             )
             print(
-                f"ratio ffmpeg time / studio time = {t_ff / t_ours:.2f} (wall), "
+                f"  ratio ffmpeg time / studio time = {t_ff / t_ours:.2f} (wall), "
                 f"{c_ff / c_ours:.2f} (CPU)"
             )
-        else:
+        if not has_ffmpeg:
             print("ffmpeg not found: no reference measured")
         sizes = {p.name: p.stat().st_size for p in folder.glob("*.mp3")}
         print("files:", ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())))
