@@ -133,3 +133,32 @@ def test_a_long_offline_run_switches_to_scipy_with_the_same_reading():
     assert a.integrated_lufs == pytest.approx(b.integrated_lufs, abs=1e-9)
     assert a.loudness_range_lu == pytest.approx(b.loudness_range_lu, abs=1e-9)
     assert a.short_term_max_lufs == pytest.approx(b.short_term_max_lufs, abs=1e-9)
+
+
+def test_head_revision_read_from_the_files_is_alembics():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from studio.db import MIGRATIONS, head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_an_up_to_date_database_opens_without_alembic(tmp_path):
+    from studio.db import Database, current_revision, head_revision
+
+    url = f"sqlite:///{tmp_path / 'studio.sqlite3'}"
+    Database(url).close()  # a new database: migrated by Alembic
+    loaded = _loaded_after(
+        "from studio.db import Database, current_revision\n"
+        f"db = Database({url!r})\n"
+        "print(current_revision(db.engine))\n"
+    )
+    assert "alembic" not in loaded
+    db = Database(url, upgrade=False)
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.close()
