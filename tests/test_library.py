@@ -502,3 +502,44 @@ def test_id3_tags_of_an_mp3(library, tmp_path):
     assert seg.title == "Tin tức nông thôn mới" and seg.author == "Phóng viên Lê Thị Hà"
     assert seg.recorded_on == dt.date(2025, 1, 1)
     assert [s.id for s in library.search("le thi ha")] == [seg_id]
+
+
+@pytest.mark.parametrize(
+    ("path", "seconds", "kind"),
+    [
+        ("Nhạc hiệu/mở đầu.mp3", 5, "jingle"),
+        ("Nhac nen/buoi sang.mp3", 200, "music_bed"),
+        ("2026/Bản tin 26-11.wav", 300, "news_item"),
+        ("Thông báo/tiêm phòng.wav", 60, "announcement"),
+        ("Quảng cáo/sữa.mp3", 30, "advert"),
+        ("Phỏng vấn trưởng thôn.wav", 400, "interview"),
+        ("chuông.wav", 4, "jingle"),  # short, no other clue
+        ("ghi âm 1.wav", 90, "recording"),
+    ],
+)
+def test_kind_is_guessed_from_names_and_length(path, seconds, kind):
+    from studio.library.importer import guess_kind
+
+    assert guess_kind("/đĩa/" + path, seconds)[0] == kind
+
+
+def test_import_guesses_the_kind_and_a_given_kind_wins(tmp_path):
+    from studio.library import open_library
+    from studio.paths import StudioHome
+    from tests.conftest import tone, write_wav
+
+    home = StudioHome(tmp_path / "h").ensure()
+    folder = tmp_path / "in" / "Nhạc nền"
+    folder.mkdir(parents=True)
+    write_wav(folder / "sáng.wav", tone(20.0, amp=0.2, channels=2))
+    write_wav(tmp_path / "in" / "chuông.wav", tone(3.0, amp=0.2, channels=2))
+    lib = open_library(home)
+    try:
+        lib.import_paths([tmp_path / "in"])
+        kinds = {s.title: s.kind for s in lib.search("")}
+        assert kinds == {"sáng": "music_bed", "chuông": "jingle"}
+        write_wav(tmp_path / "x.wav", tone(3.0, freq=300, amp=0.2, channels=2))
+        lib.import_paths([tmp_path / "x.wav"], kind="news_item")
+        assert lib.search("x")[0].kind == "news_item"
+    finally:
+        lib.close()

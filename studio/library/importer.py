@@ -135,6 +135,36 @@ def _folder_failure(folder: Path, exc: OSError) -> ImportItem:
     )
 
 
+# Words (folded: no diacritics, lower case) that name a kind in file and folder names or a
+# genre tag, as stations name them. The file's own name counts before its folders.
+KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("music_bed", ("nhac nen", "bed", "background", "beat", "instrumental", "karaoke")),
+    ("jingle", ("nhac hieu", "jingle", "sting", "nhac cat", "intro", "outro", "hieu lenh")),
+    ("advert", ("quang cao", "advert", "ads", "qc")),
+    ("interview", ("phong van", "interview", "toa dam")),
+    ("announcement", ("thong bao", "announcement", "tb", "loi keu goi")),
+    ("news_item", ("ban tin", "tin tuc", "thoi su", "news", "tin bai", "phong su")),
+)
+JINGLE_MAX_S = 15.0  # a short file with no better clue is a jingle or sting
+
+
+def guess_kind(path: str | os.PathLike, duration_s: float, genre: str = "") -> tuple[str, str]:
+    """The kind of segment a file most likely is, and why (the word or rule that decided):
+    its name, then its folders from the nearest up, then its genre tag, then its length."""
+    from studio.library.search import fold
+
+    parts = [Path(path).stem, *[p.name for p in Path(path).parents][:4], genre]
+    for part in parts:
+        words = " " + re.sub(r"[^a-z0-9]+", " ", fold(part)) + " "
+        for kind, names in KIND_WORDS:
+            for name in names:
+                if f" {name} " in words:
+                    return kind, name
+    if 0 < duration_s <= JINGLE_MAX_S:
+        return "jingle", f"≤ {JINGLE_MAX_S:g} s"
+    return "recording", ""
+
+
 def title_from_filename(path: str | os.PathLike) -> str:
     """A readable title from a file name: "ban-tin_sang 01.mp3" → "ban tin sang 01"."""
     stem = os.fsencode(Path(path).stem).decode("utf-8", "replace")

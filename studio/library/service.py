@@ -29,6 +29,7 @@ from studio.library.importer import (
     ImportReport,
     analyse_frames,
     collect_files,
+    guess_kind,
     read_tags,
     title_from_filename,
 )
@@ -559,9 +560,11 @@ class Library:
             lambda f: progress(0.6 + 0.35 * f),
         )
         tags = read_tags(path)
+        if not kind:
+            kind, _why = guess_kind(path, info.frames / info.rate, tags.genre)
         meta = {
             "title": tags.title or title_from_filename(path),
-            "kind": kind or SegmentKind.RECORDING.value,
+            "kind": kind,
             "category": category,
             "author": tags.author,
             "notes": tags.notes,
