@@ -292,3 +292,26 @@ def test_search_errors_are_shown_and_stale_answers_dropped(dock, stocked, monkey
     assert shown(dock) == before
     dock.refresh()
     assert len(shown(dock)) == 4
+
+
+def test_double_click_previews_and_several_rows_get_one_kind(qtbot, stocked):
+    played = []
+    dock = LibraryDock(
+        stocked, preview=lambda frames, rate: played.append(rate), search_pool=ImmediatePool()
+    )
+    qtbot.addWidget(dock)
+    dock.show()
+    first = dock.model.index(0, 0)
+    dock.table.doubleClicked.emit(first)  # what a double-click on a row gives
+    assert played == [48_000]
+    assert not dock.table.indexWidget(first)  # listening, not editing
+    dock.table.selectAll()
+    assert dock.set_kind_of_selected("news_item") == 3  # one was a news item already
+    assert {s.kind for s in stocked.search("")} == {"news_item"}
+
+
+def test_add_at_playhead_asks_the_window_with_the_selection(qtbot, dock):
+    dock.table.selectRow(1)
+    with qtbot.waitSignal(dock.addRequested) as sig:
+        dock.add_button.click()
+    assert [s.title for s in sig.args[0]] == [dock.model.segment(1).title]

@@ -570,3 +570,22 @@ def test_the_window_fits_a_1366x768_screen_with_every_dock(qtbot, home):
         assert w.docks[key] in w.tabifiedDockWidgets(w.docks["library"])
         assert not w.docks[key].isHidden()
     w.close()
+
+
+def test_add_at_playhead_puts_a_jingle_on_a_named_jingle_track(qtbot, home, tmp_path):
+    w, features = open_window(qtbot, home)
+    lib = features.get("library")
+    w.add_track_defaults()
+    (tmp_path / "Nhạc hiệu").mkdir()
+    report = lib.library.import_paths([tone_file(tmp_path / "Nhạc hiệu" / "mở đầu.wav", 2.0, 500)])
+    seg = lib.library.get(report.added[0].segment_id)
+    assert seg.kind == "jingle"  # guessed from the folder's name
+    w.editor.set_playhead(3 * RATE)
+    assert lib.add_at_playhead([seg])
+    tl = w.editor.timeline
+    jingles = [t for t in tl.tracks if t.role == "jingle"]
+    assert len(jingles) == 1 and jingles[0].name == "Nhạc hiệu"
+    assert jingles[0].clips[0].start == 3 * RATE
+    w.act_undo.trigger()
+    assert not any(t.role == "jingle" for t in w.editor.timeline.tracks)
+    w.close()

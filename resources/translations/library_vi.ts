@@ -251,5 +251,17 @@
         <source>Import failed: %1</source>
         <translation>Nhập không thành công: %1</translation>
     </message>
+    <message>
+        <source>Add at playhead</source>
+        <translation>Thêm vào đầu phát</translation>
+    </message>
+    <message>
+        <source>Put the selected segments on the timeline at the playhead (Enter)</source>
+        <translation>Đặt các đoạn đang chọn lên dòng thời gian tại đầu phát (Enter)</translation>
+    </message>
+    <message>
+        <source>Set the kind of every selected segment</source>
+        <translation>Đặt loại cho mọi đoạn đang chọn</translation>
+    </message>
 </context>
 </TS>

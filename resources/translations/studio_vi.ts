@@ -84,7 +84,19 @@
             <source>Untitled programme</source>
             <translation>Chương trình chưa đặt tên</translation>
         </message>
-    </context>
+        <message>
+        <source>Jingles</source>
+        <translation>Nhạc hiệu</translation>
+    </message>
+    <message>
+        <source>Music bed</source>
+        <translation>Nhạc nền</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>Giọng đọc</translation>
+    </message>
+</context>
     <context>
         <name>MainWindow</name>
         <message>

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -71,6 +73,7 @@ class LibraryDock(QDockWidget):
     """
 
     previewRequested = Signal(int)  # noqa: N815 - Qt signal naming
+    addRequested = Signal(list)  # noqa: N815 - SegmentViews to place at the playhead
     importFinished = Signal(object)  # noqa: N815 - the ImportReport
     searchFinished = Signal(int)  # noqa: N815 - rows shown
 
@@ -155,20 +158,37 @@ class LibraryDock(QDockWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setDragEnabled(True)
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        # Double-click listens (as in every audio library); F2 or a second click edits a cell.
         self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
+            QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
+        self.table.doubleClicked.connect(self._listen_to)
         self.table.verticalHeader().hide()
         layout.addWidget(self.table, 1)
 
         buttons = QHBoxLayout()
+        self.add_button = QPushButton(QCoreApplication.translate("LibraryDock", "Add at playhead"))
+        self.add_button.setToolTip(
+            QCoreApplication.translate(
+                "LibraryDock", "Put the selected segments on the timeline at the playhead (Enter)"
+            )
+        )
+        self.kind_button = QPushButton(QCoreApplication.translate("LibraryDock", "Kind"))
+        kind_menu = QMenu(self.kind_button)
+        for k in SegmentKind:
+            kind_menu.addAction(kind_label(k), lambda k=k: self.set_kind_of_selected(k.value))
+        self.kind_button.setMenu(kind_menu)
+        self.kind_button.setToolTip(
+            QCoreApplication.translate("LibraryDock", "Set the kind of every selected segment")
+        )
         self.preview_button = QPushButton(QCoreApplication.translate("LibraryDock", "Preview"))
         self.edit_button = QPushButton(QCoreApplication.translate("LibraryDock", "Details…"))
         self.delete_button = QPushButton(QCoreApplication.translate("LibraryDock", "Delete"))
         self.import_button = QPushButton(QCoreApplication.translate("LibraryDock", "Import…"))
-        for b in (self.preview_button, self.edit_button, self.delete_button):
+        for b in (self.add_button, self.preview_button, self.kind_button, self.edit_button):
             buttons.addWidget(b)
+        buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         layout.addLayout(buttons)
@@ -207,6 +227,10 @@ class LibraryDock(QDockWidget):
         self.model.sort_requested.connect(self._sort_by)
         self.model.edit_failed.connect(self._show_error)
         self.preview_button.clicked.connect(self.preview_selected)
+        self.add_button.clicked.connect(self.add_selected)
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(self.add_selected)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(self._choose_files)
@@ -317,6 +341,23 @@ class LibraryDock(QDockWidget):
         self.previewRequested.emit(seg.id)
         if self.preview is not None:
             self.preview(frames, seg.store_rate)
+
+    def _listen_to(self, index) -> None:
+        self.table.selectRow(index.row())
+        self.preview_selected()
+
+    def add_selected(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            self.addRequested.emit(chosen)
+
+    def set_kind_of_selected(self, kind: str) -> int:
+        """Give every selected segment `kind` (one click for many rows); returns how many."""
+        done = 0
+        for seg in self.selected():
+            if seg.kind != kind and self.apply_edit(seg.id, {"kind": kind}):
+                done += 1
+        return done
 
     def edit_selected(self) -> None:
         chosen = self.selected()

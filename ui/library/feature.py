@@ -124,6 +124,7 @@ class LibraryFeature(Feature):
                 return
         self.dock = LibraryDock(self.library, window, preview=self.preview)
         window.add_dock("library", self.dock, self.tr("Library"))
+        self.dock.addRequested.connect(self.add_at_playhead)
         self._fit_library_columns()
         viewport = window.timeline_view.viewport()
         viewport.setAcceptDrops(True)
@@ -167,14 +168,42 @@ class LibraryFeature(Feature):
     def drop_segments(self, segments: list[dict], x: float, y: float) -> bool:
         """Place dropped library segments on the track under (x, y) from the frame under x,
         one after the other, as one undo step; then note their usage in the library."""
-        w = self.window
-        view = w.timeline_view
-        track = view.track_at(y)
+        track = self.window.timeline_view.track_at(y)
         if not segments or track is None:
             return False
-        start = self.drop_frame(x)
+        name = self.window.editor.timeline.tracks[track].name
+        return self.place_segments(segments, name, self.drop_frame(x))
+
+    def add_at_playhead(self, segments) -> bool:
+        """"Add at playhead": jingles and beds go to a track of their role (made and named
+        after it when the programme has none), anything else to the current track."""
+        from audio.timeline import TrackRole
+
+        w = self.window
+        if not segments:
+            return False
+        tl = w.editor.timeline
+        kind = segments[0].kind
+        role = {"jingle": TrackRole.JINGLE, "music_bed": TrackRole.MUSIC_BED}.get(kind)
+        name = None
+        if role is not None:
+            name = next((t.name for t in tl.tracks if t.role == role), None)
+            if name is None:
+                name = self.tr("Jingles") if role == TrackRole.JINGLE else self.tr("Music bed")
+        elif tl.tracks:
+            current = min(max(w.editor.current_track, 0), len(tl.tracks) - 1)
+            name = tl.tracks[current].name
+        else:
+            name, role = self.tr("Voice"), TrackRole.VOICE
+        payload = [
+            {"segment_id": s.id, "source_id": s.source_id, "title": s.title} for s in segments
+        ]
+        return self.place_segments(payload, name, w.editor.playhead, role)
+
+    def place_segments(self, segments: list[dict], name: str, start: int, role=None) -> bool:
+        """Put segments one after the other on track `name` from `start` (one undo step)."""
+        w = self.window
         programme = w.editor.programme
-        name = programme.timeline.tracks[track].name
         rate = programme.timeline.rate
         placed = []
         try:
@@ -187,7 +216,7 @@ class LibraryFeature(Feature):
                         f"Âm thanh của “{seg.get('title', '')}” không có trong kho ở {rate} Hz; "
                         "hãy nhập lại.",
                     )
-                programme = add_source_clip(programme, info, name, start)
+                programme = add_source_clip(programme, info, name, start, role=role)
                 start += info.frames
                 placed.append(seg)
         except StudioError as exc:
