@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +15,24 @@ from audio.media import MediaStore
 from studio.paths import StudioHome
 
 RATE = 48_000
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A test that opened the (Vietnamese) window leaves the process language as it found
+    it: the messages and Qt translators are process-wide."""
+    yield
+    from audio.errors import set_language
+
+    set_language(None)
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            from ui.looks import load_translations
+
+            load_translations(app, "en")
 
 
 @pytest.fixture(autouse=True)

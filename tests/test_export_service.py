@@ -135,7 +135,8 @@ def test_the_report_comes_from_the_export_itself(home, demo, tmp_path, monkeypat
     )
     seen = []
     result = service.export(programme, tmp_path / "a.mp3", progress=seen.append)
-    assert len(decodes) == 1  # the export's own check of what it encoded, nothing more
+    # The MP3 encoder checks its own frames as it writes them, so nothing is decoded again.
+    assert len(decodes) == 0
     assert seen[-1] == 1.0 and seen == sorted(seen)
     again = check_file(result.path, result.preset)
     assert result.report.passed == again.passed
@@ -187,7 +188,7 @@ def test_window_and_cli_export_byte_identical_files(qtbot, qapp, home, demo, tmp
     w.prompts.queue("export_path", str(win_out))
     w.act_export.trigger()
     assert win_out.read_bytes() == cli_out.read_bytes()
-    assert len(decodes) == 1
+    assert len(decodes) == 0  # neither the export nor the window decodes the file again
     assert meters.last_report is w.last_export.report and meters.last_report.passed
     assert len(meters.panel.graph.short_term) == len(w.last_export.short_term_series) > 0
     w.close()
