@@ -19,12 +19,26 @@ def opens_window(arg: str) -> bool:
     return os.path.exists(arg) or arg.lower().endswith(SUFFIX)
 
 
+def self_test() -> int:
+    """`studio --self-test`: the checks of `studio.selftest`, with the window's when Qt is
+    installed (a core-only install still checks the rest)."""
+    from studio import selftest
+
+    try:
+        from ui.selftest import check_main_window
+    except ImportError:
+        check_main_window = None
+    return selftest.main(check_main_window)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     for stream in (sys.stdout, sys.stderr):
         # A file name with bytes that are not UTF-8 (an old USB stick) is printed, not fatal.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    if argv[:1] == ["--self-test"]:
+        return self_test()
     from studio.cli import is_command, run
 
     if is_command(argv):
