@@ -88,6 +88,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             "Studio Truyền Thanh. Không có lệnh con thì mở cửa sổ chương trình.",
         ),
     )
+    # Handled by the launcher (studio/__main__.py), which can add the window's check; listed
+    # here so that --help shows it.
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_t(
+            "check this installation (window, audio devices, MP3, library, keyring) and exit",
+            "kiểm tra bản cài đặt (cửa sổ, thiết bị âm thanh, MP3, thư viện, kho mật khẩu) rồi thoát",
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     if command is not None:
         importlib.import_module(COMMANDS[command][0]).register(sub)
@@ -104,6 +114,10 @@ def run(argv: list[str], home=None) -> int:
     """Run a sub-command; return the process exit code."""
     args = build_parser(_chosen(argv)).parse_args(argv)
     try:
+        if args.self_test:
+            from studio import selftest
+
+            return selftest.main(None)  # without the window: the launcher adds that check
         if args.command is None:
             build_parser().print_help()
             return 2

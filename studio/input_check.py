@@ -147,3 +147,22 @@ class InputCheck:
                 p.unlink()
         with contextlib.suppress(OSError):
             self._folder.rmdir()
+
+
+def play_test_tone(output_device: str = "", seconds: float = 1.5) -> None:
+    """Play a short chime on `output_device` ("" = the system default) without waiting.
+
+    Raises StudioError when the device cannot be opened."""
+    import numpy as np
+    import sounddevice as sd
+
+    from audio import devices
+
+    device = devices.find_device(output_device or None, "output")
+    t = np.arange(int(seconds * RATE)) / RATE
+    tone = sum(np.sin(2 * np.pi * f * t) for f in (523.25, 659.25, 783.99)) / 3
+    tone *= np.exp(-t * 2.5) * np.minimum(1.0, t / 0.01) * 0.3
+    try:
+        sd.play(np.repeat(tone[:, None], 2, axis=1).astype(np.float32), RATE, device=device.index)
+    except (sd.PortAudioError, ValueError) as exc:
+        raise devices.stream_error(exc, device.name, "output") from exc

@@ -133,8 +133,8 @@ def _channel_figures(x: np.ndarray, rate: int) -> tuple[float | None, float, flo
     if len(hops):
         floor = float(np.percentile(hops, 10))
         noise = energy_to_lufs(floor) if floor > 0 else None
-        if noise is not None and not math.isfinite(noise):
-            noise = None
+        if noise is not None and (not math.isfinite(noise) or noise < -120):
+            noise = None  # digital silence between the words
     peak = float(np.max(np.abs(x))) if len(x) else 0.0
     clipped = int(np.count_nonzero(np.abs(x) >= CLIP_LEVEL))
     return meter.integrated_lufs(), peak, noise, clipped

@@ -36,16 +36,22 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(home: StudioHome, settings: Settings, **kwargs):
-    """Language, font and theme set up, and a main window made (not shown)."""
-    from ui.window.main_window import MainWindow
-
+def prepare_looks(settings: Settings) -> QApplication:
+    """Language, translations, font and theme from the settings."""
     app = create_app()
     lang = settings.get("language") if settings.get("language") in ("vi", "en") else "vi"
     set_language(lang)
     load_translations(app, lang)
     choose_font(app)
     apply_theme(settings.get("theme"))
+    return app
+
+
+def build_window(home: StudioHome, settings: Settings, **kwargs):
+    """Language, font and theme set up, and a main window made (not shown)."""
+    from ui.window.main_window import MainWindow
+
+    prepare_looks(settings)
     window = MainWindow(home, settings, **kwargs)
     window.timeline_view.set_dark(settings.get("theme") == "dark")
     return window
@@ -69,11 +75,21 @@ def quit_after_ms() -> int | None:
 
 
 def run_window(programme_path: str | None) -> int:
+    from studio.diagnostics import start_log
+
     home = StudioHome.default().ensure()
     settings = Settings(home.settings_file)
+    start_log(home)
     create_app()
+    quit_ms = quit_after_ms()
+    first_start = not settings.get("first_start_done") and quit_ms is None
+    if first_start:
+        from ui.first_start.feature import run_first_start
+
+        prepare_looks(settings)
+        home, settings = run_first_start(home, settings)
     window = build_window(home, settings)
-    features = install_features(window)
+    features = install_features(window, first_start=first_start)
     if os.environ.get("STUDIO_MAXIMISE", "1") == "1":
         window.showMaximized()
     else:
@@ -90,7 +106,6 @@ def run_window(programme_path: str | None) -> int:
         # after the document is settled, so recovered takes land in the programme on screen
         features.start()
 
-    quit_ms = quit_after_ms()
     QTimer.singleShot(0, start)
     if quit_ms is not None:
 

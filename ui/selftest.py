@@ -40,18 +40,18 @@ def _open_and_close(studio_home, settings, problems: list[str]) -> str:
     from PySide6.QtCore import QCoreApplication
 
     from audio.errors import localized as _t
-    from ui.app import TRANSLATIONS, build_window, create_app, install_panels
+    from ui.app import build_window, create_app, install_features
+    from ui.looks import TRANSLATIONS
 
     app = create_app([])
     window = build_window(studio_home, settings)
-    panels = install_panels(window, start_worker=False)
+    features = install_features(window, start_worker=False)
     window.show()
     for _ in range(5):
         QCoreApplication.processEvents()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    docks = len(window.panels) + 1  # the mixer dock is the window's own
-    window.close()
-    panels.close()
+    docks = len(window.docks)
+    window.close()  # the features stop with it
     QCoreApplication.processEvents()
     if not window.isHidden():
         raise RuntimeError("the main window did not close")
@@ -61,7 +61,9 @@ def _open_and_close(studio_home, settings, problems: list[str]) -> str:
     del app
     return _t(
         f"opened offscreen (PySide6 {pyside_version}): {len(menus)} menus, {docks} panels, "
+        f"{len(features)} features, "
         f"{translations} translation files",
         f"mở được (không màn hình, PySide6 {pyside_version}): {len(menus)} menu, {docks} bảng, "
+        f"{len(features)} phần, "
         f"{translations} tệp dịch",
     )

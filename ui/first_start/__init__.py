@@ -1,0 +1,1 @@
+"""The first-start assistant and the support tools of the Help menu."""
