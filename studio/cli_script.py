@@ -127,9 +127,7 @@ def cmd_script_set(args: argparse.Namespace, home: StudioHome) -> int:
         base = base.with_changes(pause_s=min(max(float(pause), 0.0), 10.0))
     timeline, script = set_script_text(programme.timeline, base, text)
     if not script.items:
-        raise StudioError(
-            f"'{args.file}' holds no text.", f"'{args.file}' không có nội dung."
-        )
+        raise StudioError(f"'{args.file}' holds no text.", f"'{args.file}' không có nội dung.")
     programme = programme.with_changes(timeline=timeline, script=script)
     save_programme(programme, args.programme)
     timing = script_timing(timeline, script)

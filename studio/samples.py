@@ -1,7 +1,7 @@
 """Sample content, so the app is useful at the first start: a jingle, a music bed and an
 emergency signal synthesised here (numpy only: no recording, no third-party rights), filed in
 the library with their kinds and the tags the built-in templates look for, and a demo
-programme built from them.
+programme built from them with the morning-bulletin template and its short script.
 
 `install_samples()` is idempotent: a segment already in the library (same bytes) is kept, and
 an existing demo programme is never overwritten.
@@ -21,16 +21,7 @@ AUTHOR = "Studio Truyền Thanh (tổng hợp)"
 NOTES = "Tạo bằng chương trình, không dùng bản ghi của ai: được tự do phát và chỉnh sửa."
 DEMO_NAME = "Chương trình mẫu.sttprog"
 
-# The demo's short script: what the reader says, part by part (markers in the programme).
-DEMO_SCRIPT = (
-    ("Lời chào", "Đài truyền thanh {commune} xin kính chào bà con. Mời bà con nghe bản tin sáng."),
-    (
-        "Tin chính",
-        "Ủy ban nhân dân {commune} thông báo: từ ngày mai, bà con mang sổ tiêm chủng đến trạm "
-        "y tế xã để tiêm phòng cho trẻ em dưới năm tuổi.",
-    ),
-    ("Kết thúc", "Bản tin đến đây là hết. Cảm ơn bà con đã lắng nghe."),
-)
+DEMO_TEMPLATE = "ban-tin-sang"  # the morning bulletin: jingle, greeting, news, close
 
 
 # --- synthesis ---------------------------------------------------------------------------------
@@ -43,7 +34,8 @@ def _note(freq: float, seconds: float, decay_s: float, partials: int = 6, bright
     for k in range(1, partials + 1):
         out += (bright ** (k - 1)) * np.sin(2 * np.pi * freq * k * t) * np.exp(-t * k / decay_s)
     attack = np.minimum(1.0, t / 0.005)  # 5 ms: no click
-    return out * attack
+    release = np.minimum(1.0, (seconds - t) / 0.08)  # nor where the note is cut off
+    return out * attack * release
 
 
 def _place(buffer: np.ndarray, x: np.ndarray, at_s: float, pan: float = 0.0) -> None:
@@ -162,72 +154,25 @@ def install_samples(library, folder: Path, station: str = "", commune: str = "")
     if not path.exists():
         from studio.programme import save_programme
 
-        save_programme(demo_programme(library, segments, station, commune), path)
+        save_programme(demo_programme(library, station, commune), path)
     return {"segments": segments, "programme": path}
 
 
-def demo_script(commune: str = "") -> list[tuple[str, str]]:
-    name = commune.strip() or "xã"
-    return [(part, text.replace("{commune}", name)) for part, text in DEMO_SCRIPT]
+def demo_programme(library, station: str = "", commune: str = ""):
+    """The morning-bulletin template filled from the library (the samples just filed): the
+    opening jingle, the script's greeting with the commune's name, room for the news, the
+    closing words over the bed and the closing jingle. The voice track waits for the reader."""
+    from studio.templates import assemble, get_template
 
-
-def demo_programme(library, segments: dict, station: str = "", commune: str = ""):
-    """Jingle – voice parts over the bed – jingle: a programme to record into at once. The
-    voice track is empty and armed; markers show where each part of the script is read."""
-    from audio.timeline import Clip, Marker, Timeline, Track, TrackRole
-    from studio.programme import MediaRef, Programme
-
-    rate = library.rate
-    jingle, bed = segments["jingle"], segments["bed"]
-    j_len, b_len = jingle.frames, bed.frames
-    voice_at = j_len - rate  # the voice comes in as the jingle's chord rings out
-    parts = demo_script(commune)
-    part_len = 12 * rate
-    end_at = voice_at + part_len * len(parts)
-    bed_len = min(b_len, end_at - voice_at + 2 * rate)
-    fade = 2 * rate
-    tracks = (
-        Track(
-            "Nhạc hiệu",
-            (
-                Clip(jingle.sha256, 0, j_len, name=jingle.title),
-                Clip(jingle.sha256, end_at, j_len, name=jingle.title),
-            ),
-            role=TrackRole.JINGLE,
-        ),
-        Track("Giọng đọc", role=TrackRole.VOICE, armed=True, input_channels=(0,)),
-        Track(
-            "Nhạc nền",
-            (
-                Clip(
-                    bed.sha256,
-                    voice_at - rate,
-                    bed_len,
-                    gain_db=-12.0,
-                    fade_in=rate,
-                    fade_out=fade,
-                    name=bed.title,
-                ),
-            ),
-            role=TrackRole.MUSIC_BED,
-        ),
-    )
-    markers = tuple(Marker(voice_at + i * part_len, part) for i, (part, _) in enumerate(parts))
-    timeline = Timeline(rate=rate, tracks=tracks, markers=markers)
-    media = tuple(
-        MediaRef(s.sha256, s.source_name or s.title, "", s.frames, s.channels)
-        for s in (jingle, bed)
-    )
-    script = "\n\n".join(f"[{part}]\n{text}" for part, text in parts)
-    metadata = [
-        ("category", "Thời sự"),
-        ("summary", "Chương trình mẫu để làm quen"),
-        ("script", script),
-    ]
-    if station:
-        metadata.append(("station", station))
+    programme = assemble(
+        get_template(DEMO_TEMPLATE),
+        library.store,
+        library,
+        title="Chương trình mẫu",
+        commune=commune,
+        station=station,
+        rate=library.rate,
+    ).programme
     if commune:
-        metadata.append(("commune", commune))
-    return Programme(
-        title="Chương trình mẫu", timeline=timeline, media=media, metadata=tuple(metadata)
-    )
+        programme = programme.with_changes(metadata=(*programme.metadata, ("commune", commune)))
+    return programme

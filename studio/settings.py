@@ -38,7 +38,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("library_url", str, "", "database URL; empty = SQLite in the studio home"),
     Setting("station_name", str, "", "written into ID3 tags, titles and reports"),
     Setting("commune", str, "", "the commune the station serves, used in titles and scripts"),
-    Setting("reader_pace_sps", float, 0.0, "the reader's pace in syllables/s; 0 = not yet measured"),
+    Setting(
+        "reader_pace_sps", float, 0.0, "the reader's pace in syllables/s; 0 = not yet measured"
+    ),
     Setting("script_pause_s", float, 0.8, "pause between script items' takes, in seconds"),
     Setting("media_folder", str, "", "where the media store lives; empty = in the studio home"),
     Setting("media_moving_from", str, "", "the old media folder, moved on the next start"),

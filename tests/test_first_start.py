@@ -69,6 +69,13 @@ class FakeInput:
         self.closed = True
 
 
+@pytest.fixture(autouse=True)
+def language():
+    """The window sets the language from its settings: put it back for the next tests."""
+    yield
+    set_language(None)
+
+
 @pytest.fixture
 def wizard(qtbot, studio_home):
     set_language("vi")
@@ -93,8 +100,9 @@ def wizard(qtbot, studio_home):
     qtbot.addWidget(w)
     w.show()
     yield w
+    w.close()
+    w.deleteLater()
     outbox.close()
-    set_language(None)
 
 
 def _page(w) -> str:
@@ -249,3 +257,84 @@ def test_the_window_first_start_files_samples_and_opens_the_demo(qtbot, studio_h
     assert Settings(home.settings_file).get("commune") == "xã Mới"
     assert library.count() == 3
     window.close()
+
+
+def test_settings_change_the_station_and_move_the_media_folder_on_the_next_start(
+    qtbot, studio_home, tmp_path
+):
+    from ui.window.dialogs import SettingsDialog
+
+    entry = studio_home.media / "ab" / "abcd.48000.f32"
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"\0" * 64)
+    settings = Settings(studio_home.settings_file)
+    dialog = SettingsDialog(settings, None, studio_home)
+    qtbot.addWidget(dialog)
+    dialog.station.setText("Đài truyền thanh xã Yên Lạc")
+    dialog.commune.setText(" xã  Yên Lạc ")
+    new_folder = tmp_path / "D" / "Âm thanh"
+    dialog.media.setText(str(new_folder))
+    dialog.apply()
+    assert dialog.media_moves  # there was media: it moves when the app starts again
+    again = Settings(studio_home.settings_file)
+    assert again.get("station_name") == "Đài truyền thanh xã Yên Lạc"
+    assert again.get("commune") == "xã Yên Lạc"
+    assert entry.exists()  # nothing moved under the running app
+    home = StudioHome.at(studio_home.root)  # the next start
+    assert home.media == new_folder
+    assert (new_folder / "ab" / "abcd.48000.f32").read_bytes() == b"\0" * 64
+    assert not entry.exists()
+    assert Settings(studio_home.settings_file).get("media_moving_from") == ""
+
+
+def test_studio_on_a_fresh_pc_runs_the_assistant_then_opens_the_demo(
+    qtbot, studio_home, monkeypatch
+):
+    """`studio` with no settings yet: the assistant comes first, then the window opens with
+    the demo programme built from the sample content; a second start asks nothing."""
+    import time
+
+    import studio.__main__ as entry
+    from tests.ui_support import fake_factory
+    from ui.first_start.wizard import FirstStartWizard
+
+    runs = []
+
+    def finish(self):
+        runs.append(self.windowTitle())
+        self.values.update(station_name="Đài truyền thanh xã Yên Lạc", commune="xã Yên Lạc")
+        return 1
+
+    seen = {}
+
+    def fake_exec():
+        (window,) = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w.objectName() == "MainWindow" and w.isVisible()
+        ]
+        deadline = time.monotonic() + 60
+        while window.editor.programme.title != "Chương trình mẫu" and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.02)
+        seen["title"] = window.windowTitle()
+        seen["programme"] = window.editor.programme.title
+        seen["log"] = (studio_home.logs / "studio.log").exists()
+        window.playback.factory = fake_factory
+        window.editor.session.history.mark_saved()
+        window.close()
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(FirstStartWizard, "exec", finish)
+    monkeypatch.setenv("STUDIO_MAXIMISE", "0")
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    assert entry.main([]) == 0
+    assert runs == ["Bắt đầu sử dụng — Studio Truyền Thanh"]
+    assert seen["programme"] == "Chương trình mẫu"
+    assert seen["title"].endswith("— Đài truyền thanh xã Yên Lạc")
+    assert seen["log"]
+    assert (studio_home.root / "programmes" / "Chương trình mẫu.sttprog").is_file()
+    # the next start goes straight to the window
+    assert entry.main([]) == 0
+    assert len(runs) == 1

@@ -130,6 +130,7 @@ def test_bundle_carries_what_the_app_needs_and_not_the_rest(bundle):
         "resources/styles/light.qss",
         "resources/icons/app/studio.ico",
         "resources/icons/app/studio-256.png",
+        "resources/templates/ban-tin-sang.json",
         "studio/migrations/env.py",
     ):
         assert needed in names, needed

@@ -90,7 +90,9 @@ def test_reading_time_follows_the_readers_own_pace():
     script = script_from_text(text)
     # item 0 read in 10 s: 3 syllables a second, so item 1 is estimated at 10 s too
     clip = Clip("take0", 0, 10 * RATE)
-    script = script.with_changes(items=(script.items[0].with_changes(take="take0"), script.items[1]))
+    script = script.with_changes(
+        items=(script.items[0].with_changes(take="take0"), script.items[1])
+    )
     timing = script_timing(_voice_timeline(clip), script)
     assert timing.pace_sps == pytest.approx(3.0)
     assert timing.items[1].estimated_s == pytest.approx(10.0)

@@ -29,7 +29,10 @@ SCRIPT = (
 def studio(home, *args, lang="en", check=True, **kw):
     env = {**os.environ, "STUDIO_LANG": lang, "PYTHONPATH": str(ROOT), "STUDIO_HOME": str(home)}
     proc = subprocess.run(
-        [sys.executable, "-m", "studio", *map(str, args)], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "studio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
         **kw,
     )
     if check:
@@ -123,9 +126,23 @@ def _play_while_recording(home, prog, item, seconds, take_glob):
 
     env = {**os.environ, "STUDIO_LANG": "en", "PYTHONPATH": str(ROOT), "STUDIO_HOME": str(home)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "studio", "record", str(prog), "--item", str(item),
-         "--duration", str(seconds + 3), "--device", "pulse"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "record",
+            str(prog),
+            "--item",
+            str(item),
+            "--duration",
+            str(seconds + 3),
+            "--device",
+            "pulse",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while not list((home / "recordings").glob(take_glob)) and time.monotonic() < deadline:
@@ -155,8 +172,9 @@ def test_record_items_in_place_and_reread_one_on_the_real_device(home, tmp_path)
     assert 1.7 <= first["items"][0]["take_s"] <= 2.8
     assert 2.7 <= first["items"][1]["take_s"] <= 3.8
     start_1 = first["items"][1]["start_s"]
-    assert start_1 == pytest.approx(first["items"][0]["start_s"] + first["items"][0]["take_s"] + 0.8,
-                                    abs=0.002)
+    assert start_1 == pytest.approx(
+        first["items"][0]["start_s"] + first["items"][0]["take_s"] + 0.8, abs=0.002
+    )
 
     _play_while_recording(home, prog, 1, 4.0, "*muc 1 - lan 2.wav")  # item 1 read again, longer
     again = json.loads(studio(home, "script", "show", prog, "--json").stdout)

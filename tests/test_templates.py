@@ -122,12 +122,27 @@ def test_a_programme_saved_as_a_template_rebuilds_its_structure(home, library):
     [
         {"format": "x"},
         {"format": "studio-truyen-thanh/template", "version": 99, "id": "a", "parts": []},
-        {"format": "studio-truyen-thanh/template", "version": 1, "id": "A B", "title": "t",
-         "parts": []},
-        {"format": "studio-truyen-thanh/template", "version": 1, "id": "a", "title": "t",
-         "parts": [{"type": "dance"}]},
-        {"format": "studio-truyen-thanh/template", "version": 1, "id": "a", "title": "t",
-         "parts": [{"type": "script"}, {"type": "jingle"}, {"type": "script"}]},
+        {
+            "format": "studio-truyen-thanh/template",
+            "version": 1,
+            "id": "A B",
+            "title": "t",
+            "parts": [],
+        },
+        {
+            "format": "studio-truyen-thanh/template",
+            "version": 1,
+            "id": "a",
+            "title": "t",
+            "parts": [{"type": "dance"}],
+        },
+        {
+            "format": "studio-truyen-thanh/template",
+            "version": 1,
+            "id": "a",
+            "title": "t",
+            "parts": [{"type": "script"}, {"type": "jingle"}, {"type": "script"}],
+        },
     ],
 )
 def test_bad_templates_are_refused_clearly(bad):

@@ -450,6 +450,9 @@ def test_start_offers_unfinished_takes_back_into_the_programme(qtbot, home, monk
     from ui.prompts import Prompts
 
     path = write_unfinished_take(home.recordings, seconds=0.5)
+    done = Settings(home.settings_file)
+    done.set("first_start_done", True)  # not a first start: no assistant before the window
+    done.save()
     asked = []
 
     def confirm(self, text):

@@ -499,6 +499,9 @@ def test_studio_without_arguments_opens_the_window(qtbot, home, monkeypatch, tmp
     from audio.media import MediaStore
 
     path, programme = write_demo(tmp_path / "demo", MediaStore(home.media))
+    done = Settings(home.settings_file)
+    done.set("first_start_done", True)  # not a first start: no assistant before the window
+    done.save()
     seen = {}
 
     def fake_exec():

@@ -32,7 +32,12 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Studio Truyền Thanh")
     app.setOrganizationName("StudioTruyenThanh")
-    app.setStyle("Fusion")  # the same look on Windows and Linux, and stylesheets behave
+    if not app.property("studio_style"):
+        # the same look on Windows and Linux, and stylesheets behave; set once per app:
+        # replacing the style under living widgets (the first-start assistant's) crashed
+        # PySide6 6.12
+        app.setStyle("Fusion")
+        app.setProperty("studio_style", True)
     return app
 
 

@@ -50,6 +50,8 @@ def run_first_start(home, settings, exec_dialog=None):
     finally:
         if outbox is not None:
             outbox.close()
+        # deleted by Qt on the GUI thread, never by Python's collector on a worker thread
+        wizard.deleteLater()
     from studio.settings import Settings
 
     new_home = StudioHome.at(home.root).ensure()
@@ -137,10 +139,13 @@ class FirstStartFeature(Feature):
 
     def run_assistant(self, exec_dialog=None) -> bool:
         wizard = self.assistant()
-        accepted = (exec_dialog or (lambda w: w.exec()))(wizard)
+        try:
+            accepted = (exec_dialog or (lambda w: w.exec()))(wizard)
+            moves = wizard.apply() if accepted else False
+        finally:
+            wizard.deleteLater()
         if not accepted:
             return False
-        moves = wizard.apply()
         w = self.window
         w.exportTargetChanged.emit()
         if moves:

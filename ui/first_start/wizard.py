@@ -117,9 +117,9 @@ class LevelMeter(QWidget):
         for db in (-60, -40, -30, -20, -12, -6, -3, 0):
             x = self._x(db, w)
             p.drawLine(int(x), self.height() - 16, int(x), self.height() - 12)
-            p.drawText(
-                QRectF(x - 16, self.height() - 12, 32, 12), Qt.AlignmentFlag.AlignCenter, str(db)
-            )
+            left = min(max(0.0, x - 16), w - 32)  # the end labels stay inside
+            align = Qt.AlignmentFlag.AlignLeft if left == 0 else Qt.AlignmentFlag.AlignCenter
+            p.drawText(QRectF(left, self.height() - 12, 32, 12), align, str(db))
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#e74c3c") if self.clipped else QColor("#4b5058"))
         p.drawEllipse(QRectF(self.width() - lamp, (self.height() - 16 - lamp) / 2, lamp, lamp))

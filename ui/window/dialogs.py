@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,11 +21,13 @@ from audio.errors import current_language
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings, parent=None, presets=(), chosen: str = "", sections=()):
+    def __init__(self, settings, parent=None, presets=(), chosen: str = "", sections=(), home=None):
         """`presets`: the export presets to offer (studio.exporting), `chosen`: the name of
         the current one; `sections`: (title, widget) pairs the features add."""
         super().__init__(parent)
         self.settings = settings
+        self.home = home
+        self.media_moves = False
         self.setWindowTitle(self.tr("Settings"))
         self.language = QComboBox()
         self.language.addItem("Tiếng Việt", "vi")
@@ -39,10 +42,20 @@ class SettingsDialog(QDialog):
         for p in presets:
             self.preset.addItem(p.title(lang), p.name)
         self.preset.setCurrentIndex(max(0, self.preset.findData(chosen)))
+        from audio.errors import localized as _t
+
+        # what the first-start assistant asked, changeable here too
+        self.station = QLineEdit(settings.get("station_name"))
+        self.commune = QLineEdit(settings.get("commune"))
+        self.media = QLineEdit(str(home.media) if home is not None else "")
         form = QFormLayout()
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Export preset"), self.preset)
+        form.addRow(_t("Station name", "Tên đài"), self.station)
+        form.addRow(_t("Commune", "Xã / phường"), self.commune)
+        if home is not None:
+            form.addRow(_t("Audio folder", "Thư mục âm thanh"), self.media)
         note = QLabel(self.tr("A new language is used after the app restarts."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -66,6 +79,15 @@ class SettingsDialog(QDialog):
         self.settings.set("theme", self.theme.currentData())
         if self.preset.count():
             self.settings.set("export_preset", self.preset.currentData())
+        self.settings.set("station_name", " ".join(self.station.text().split()))
+        self.settings.set("commune", " ".join(self.commune.text().split()))
+        self.media_moves = False
+        if self.home is not None and self.media.text().strip():
+            from studio.paths import choose_media_folder
+
+            self.media_moves = choose_media_folder(
+                self.settings, self.home, self.media.text().strip()
+            )
         self.settings.save()
 
 

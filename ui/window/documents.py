@@ -54,16 +54,27 @@ class DocumentActions:
         if not self.maybe_save():
             return
         self.playback.stop()
-        p = Programme(title="")
+        p = Programme(title="", metadata=self.station_metadata())
         self.editor.set_session(Session(self.home, p))
         self.add_track_defaults()
+
+    def station_metadata(self) -> tuple[tuple[str, str], ...]:
+        """The station and commune from the settings, for a new programme's tags and report."""
+        pairs = (
+            ("station", self.settings.get("station_name")),
+            ("commune", self.settings.get("commune")),
+        )
+        return tuple((k, v) for k, v in pairs if v)
 
     def add_track_defaults(self) -> None:
         """A fresh programme starts with a voice track and a music-bed track (not an edit)."""
         s = self.editor.session
         tl = edits.add_track(s.programme.timeline, self.tr("Voice"), TrackRole.VOICE)
         tl = edits.add_track(tl, self.tr("Music bed"), TrackRole.MUSIC_BED)
-        self.editor.set_session(Session(self.home, s.programme.with_changes(timeline=tl)))
+        programme = s.programme.with_changes(timeline=tl)
+        if not programme.metadata:
+            programme = programme.with_changes(metadata=self.station_metadata())
+        self.editor.set_session(Session(self.home, programme))
 
     def open_dialog(self) -> None:
         if not self.maybe_save():

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from audio.errors import localized
 from audio.timeline import TrackRole
 from studio import edits
 from studio.exporting import ExportService
@@ -355,7 +356,8 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         s = self.editor.session
         name = s.display_name or self.tr("Untitled programme")
         star = "*" if s.dirty else ""
-        self.setWindowTitle(f"{name}{star} — Studio Truyền Thanh")
+        station = self.settings.get("station_name")  # set in the first-start assistant
+        self.setWindowTitle(f"{name}{star} — {station or 'Studio Truyền Thanh'}")
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -464,11 +466,19 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         presets = [p for p in self.exports.presets() if p.format == "mp3"]
         sections = [s for f in self.features.values() if (s := f.settings_section())]
         dialog = SettingsDialog(
-            self.settings, self, presets, self.exports.chosen_name(), sections
+            self.settings, self, presets, self.exports.chosen_name(), sections, home=self.home
         )
         if dialog.exec():
             old_lang = self.settings.get("language")
             dialog.apply()
+            self._update_title()
+            if dialog.media_moves:
+                self.prompts.info(
+                    localized(
+                        "The audio folder moves to the new place the next time the app starts.",
+                        "Thư mục âm thanh sẽ được chuyển sang nơi mới ở lần mở chương trình sau.",
+                    )
+                )
             apply_theme(self.settings.get("theme"))
             self.timeline_view.set_dark(self.settings.get("theme") == "dark")
             self._show_export_target()
