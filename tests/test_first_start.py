@@ -150,7 +150,7 @@ def test_every_step_then_finish_saves_the_settings(wizard, studio_home, tmp_path
     w.pages["station"].commune.setText("xã Yên Lạc")
     w.next()
     assert _page(w) == "preset"
-    w.pages["preset"].buttons["ebu-r128"].setChecked(True)
+    w.pages["preset"].buttons["province"].setChecked(True)
     w.next()
     assert _page(w) == "destinations"
     assert "có thể bỏ qua" in w.pages["destinations"].note.text()
@@ -174,7 +174,7 @@ def test_every_step_then_finish_saves_the_settings(wizard, studio_home, tmp_path
     assert again.get("output_device") == "Speakers (Realtek)"
     assert again.get("station_name") == "Đài truyền thanh xã Yên Lạc"
     assert again.get("commune") == "xã Yên Lạc"
-    assert again.get("loudness_preset") == "ebu-r128"
+    assert again.get("export_preset") == "province"
     assert again.get("first_start_done") is True
     assert StudioHome.at(studio_home.root).media == media
 
@@ -268,7 +268,7 @@ def test_settings_change_the_station_and_move_the_media_folder_on_the_next_start
     entry.parent.mkdir(parents=True)
     entry.write_bytes(b"\0" * 64)
     settings = Settings(studio_home.settings_file)
-    dialog = SettingsDialog(settings, None, studio_home)
+    dialog = SettingsDialog(settings, None, home=studio_home)
     qtbot.addWidget(dialog)
     dialog.station.setText("Đài truyền thanh xã Yên Lạc")
     dialog.commune.setText(" xã  Yên Lạc ")

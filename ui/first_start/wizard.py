@@ -44,7 +44,7 @@ METER_MS = 50
 FLOOR_DB = -60.0
 PRESETS = (
     (
-        "loa-truyen-thanh",
+        "loudspeaker",
         ("Loudspeaker network (recommended)", "Loa truyền thanh (nên chọn)"),
         (
             "−16 LUFS, MP3 mono 64 kbps: what commune loudspeakers and IP head-ends play best.",
@@ -52,11 +52,11 @@ PRESETS = (
         ),
     ),
     (
-        "ebu-r128",
-        ("EBU R128 broadcast", "Chuẩn phát thanh EBU R128"),
+        "province",
+        ("Provincial system", "Hệ thống thông tin nguồn tỉnh"),
         (
-            "−23 LUFS, MP3 stereo 128 kbps: for radio stations and the provincial system.",
-            "−23 LUFS, MP3 stereo 128 kbps: cho đài phát thanh và hệ thống của tỉnh.",
+            "−16 LUFS, MP3 stereo 128 kbps: for the provincial source-information system.",
+            "−16 LUFS, MP3 stereo 128 kbps: cho hệ thống thông tin nguồn của tỉnh.",
         ),
     ),
 )
@@ -511,11 +511,11 @@ class PresetPage(QWizardPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self.buttons.get(
-            self.w.values["loudness_preset"], self.buttons["loa-truyen-thanh"]
+            self.w.values["export_preset"], self.buttons["loudspeaker"]
         ).setChecked(True)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
-        self.w.values["loudness_preset"] = next(k for k, b in self.buttons.items() if b.isChecked())
+        self.w.values["export_preset"] = next(k for k, b in self.buttons.items() if b.isChecked())
         return True
 
 
@@ -655,7 +655,7 @@ class DonePage(QWizardPage):
             _t("Loudness", "Độ lớn")
             + ": "
             + dict((k, _t(*n)) for k, n, _ in PRESETS).get(
-                v["loudness_preset"], v["loudness_preset"]
+                v["export_preset"], v["export_preset"]
             ),
             _t("Audio folder", "Thư mục âm thanh") + ": " + v["media_folder"],
         ]
@@ -721,7 +721,7 @@ class FirstStartWizard(QWizard):
             "output_device": settings.get("output_device"),
             "station_name": settings.get("station_name"),
             "commune": settings.get("commune"),
-            "loudness_preset": settings.get("loudness_preset"),
+            "export_preset": settings.get("export_preset"),
             "media_folder": str(home.media),
         }
         self.setObjectName("FirstStartWizard")
@@ -832,7 +832,7 @@ class FirstStartWizard(QWizard):
             "output_device",
             "station_name",
             "commune",
-            "loudness_preset",
+            "export_preset",
         ):
             s.set(key, v[key])
         s.set("input_channels", list(v["input_channels"]))
