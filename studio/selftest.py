@@ -143,19 +143,15 @@ def check_render(home: Path) -> str:
     import soundfile as sf
 
     from audio.loudness import LoudnessMeter
-    from audio.media import MediaStore
-    from export.encoders import EncodingSettings
-    from export.master import MasterSettings, export_master
+    from export.presets import preset
+    from studio.exporting import ExportService
+    from studio.paths import StudioHome
 
-    store = MediaStore(home / "media")
-    programme = one_second_programme(store)
-    rate = programme.timeline.rate
+    service = ExportService(StudioHome(home))
+    programme = one_second_programme(service.store)
     out = home / "exports" / "tu-kiem-tra.mp3"
     out.parent.mkdir(parents=True, exist_ok=True)
-    settings = MasterSettings(
-        EncodingSettings("mp3", 44_100, 1, 64), target_lufs=-16.0, write_report=False
-    )
-    export_master(programme.timeline, lambda sid: store.frames(sid, rate), out, settings)
+    service.export(programme, out, preset("loudspeaker"))
     data, file_rate = sf.read(str(out), dtype="float32", always_2d=True)
     seconds = len(data) / file_rate
     if abs(seconds - 1.0) > 0.01:
