@@ -6,6 +6,7 @@ This launcher is the composition root, the one place in `studio/` allowed to rea
 
 from __future__ import annotations
 
+import logging
 import sys
 
 
@@ -39,7 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     if argv[:1] == ["--self-test"]:
         return self_test()
+    from studio.applog import log_to_file
     from studio.cli import is_command, run
+    from studio.paths import StudioHome
+
+    try:  # log records to the log file, not the console (the window and every command)
+        log_to_file(StudioHome.default())
+    except (OSError, ValueError):  # a home that cannot be made: the command says so itself
+        logging.getLogger().addHandler(logging.NullHandler())
 
     if is_command(argv):
         return run(argv)

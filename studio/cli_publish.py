@@ -3,7 +3,7 @@
 studio destinations add NAME --kind KIND --url URL [--user U] [--password-stdin] [--option K=V]
     [--emergency]
 studio destinations list | test NAME | remove NAME | emergency NAME [--off]
-studio push FILE --to NAME [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
+studio push FILE --to NAME [--to NAME…] [--priority thuong|uu-tien|khan-cap] [--title T] [--wait]
     [--at 2026-12-03T06:00 [--until DATE] [--weekdays 1-5] [--times 06:00,17:30] [--repeat N]]
 studio outbox [--json] | retry ID | cancel ID | resend ID
 The sender's commands (send, serve, install-service, …) are in `cli_outbox.py`.
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from audio.errors import StudioError, current_language
 from audio.errors import localized as _t
-from export.destinations import KINDS, PRIORITIES, make_destination
+from export.destinations import KINDS, PRIORITIES
 from studio import cli_outbox, cli_values
 from studio.paths import StudioHome
 
@@ -59,19 +59,25 @@ def _read_secret() -> str:
     return secret
 
 
+def _service(home: StudioHome):
+    from studio.publishing import PublishService
+
+    return PublishService.open(home)
+
+
 def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
     options = _parse_options(args.option)
     secret = _read_secret() if args.password_stdin else None
-    outbox = _open(home)
+    service = _service(home)
     try:
-        config = outbox.add_destination(
+        config, warnings = service.add_destination(
             args.name, args.kind, args.url, args.user or "", options, secret, args.replace,
             emergency=args.emergency,
         )  # fmt: skip
-        warnings = make_destination(config, secret).warnings()
     finally:
-        outbox.close()
-    print(_t(f"Added destination '{args.name}'.", f"Đã thêm nơi gửi '{args.name}'."))
+        service.close()
+    login = f" ({config.user})" if config.user else ""
+    print(_t(f"Added destination '{args.name}'{login}.", f"Đã thêm nơi gửi '{args.name}'{login}."))
     for w in warnings:
         print(_t("Warning: ", "Cảnh báo: ") + w, file=sys.stderr)
     return 0
@@ -200,28 +206,32 @@ def _describe(row: dict[str, Any]) -> str:
 
 
 def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
-    outbox = _open(home)
+    service = _service(home)
     try:
-        row = outbox.enqueue(args.file, args.to, _metadata(args), args.priority, args.name)
-        print(
-            _t(
-                f"Queued #{row['id']} ({row['file_name']}, sha256 {row['sha256'][:12]}…) for "
-                f"'{args.to}'.",
-                f"Đã xếp hàng #{row['id']} ({row['file_name']}, sha256 {row['sha256'][:12]}…) "
-                f"gửi tới '{args.to}'.",
-            ),
-            flush=True,
-        )
+        rows = service.publish(args.file, args.to, _metadata(args), args.priority, args.name)
+        for row in rows:
+            print(
+                _t(
+                    f"Queued #{row['id']} ({row['file_name']}, sha256 {row['sha256'][:12]}…) "
+                    f"for '{row['destination']}'.",
+                    f"Đã xếp hàng #{row['id']} ({row['file_name']}, sha256 "
+                    f"{row['sha256'][:12]}…) gửi tới '{row['destination']}'.",
+                ),
+                flush=True,
+            )
         if not args.wait:
             return 0
-        row = cli_outbox.wait_for(outbox, row["id"], args.wait_max)
-        print(_describe(row))
-        code = cli_outbox.wait_exit_code(row)
-        if code == cli_outbox.EXIT_STILL_QUEUED:
-            print(cli_outbox.still_queued_note(outbox, row))
+        codes = []
+        for row in rows:
+            row = cli_outbox.wait_for(service.outbox, row["id"], args.wait_max)
+            print(_describe(row))
+            code = cli_outbox.wait_exit_code(row)
+            if code == cli_outbox.EXIT_STILL_QUEUED:
+                print(cli_outbox.still_queued_note(service.outbox, row))
+            codes.append(code)
     finally:
-        outbox.close()
-    return code
+        service.close()
+    return 1 if 1 in codes else max(codes)
 
 
 def cmd_outbox(args: argparse.Namespace, home: StudioHome) -> int:
@@ -329,7 +339,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("push", help=_t("send a file to a destination", "gửi tệp tới nơi gửi"))
     p.set_defaults(handler=cmd_push)
     p.add_argument("file")
-    p.add_argument("--to", required=True, metavar="NAME")
+    p.add_argument(
+        "--to",
+        required=True,
+        action="append",
+        metavar="NAME",
+        help=_t("a destination (repeat for several)", "nơi gửi (lặp lại để gửi nhiều nơi)"),
+    )
     p.add_argument("--priority", choices=list(PRIORITIES), default="thuong")
     p.add_argument("--title")
     p.add_argument("--summary")

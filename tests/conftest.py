@@ -99,3 +99,40 @@ def tiny_disk(tmp_path):
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], check=True)
     yield folder
     subprocess.run(["umount", str(folder)], check=True)
+
+
+def _require(available: bool, what: str) -> None:
+    if not available:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing under CI (scripts/run-tests.sh installs it)")
+        pytest.skip(f"{what} is not available here")
+
+
+@pytest.fixture
+def openssh(tmp_path):
+    """A real OpenSSH sshd on 127.0.0.1, started; key login as the test's own user
+    (`tests/sshd.py`). `.stop()` / `.start()` take it down and up on the same port."""
+    from tests.sshd import OpenSshServer, sshd_available
+
+    _require(sshd_available(), "OpenSSH's sshd")
+    server = OpenSshServer(tmp_path / "sshd")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def openssh_password(tmp_path):
+    """The same sshd with a throwaway account that logs in with a password
+    (`.login`, `.password`, `.password_url()`, uploads in `.password_root`); removed after."""
+    from tests.sshd import OpenSshServer, password_user_available
+
+    _require(password_user_available(), "root with useradd/chpasswd and sshd")
+    server = OpenSshServer(tmp_path / "sshd", password_user=True)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()

@@ -1,10 +1,19 @@
 """A real OpenSSH `sshd` on 127.0.0.1 for the publishing tests, that a test can stop and start
 again (a server that is down when a push is queued, a 30 s outage).
 
-Runs as the test's own user (root on CI) with a throwaway host key kept across restarts, key
-login from a throwaway client key, `internal-sftp`, and no PAM, so it changes nothing on the
-machine except creating `/run/sshd` (sshd's privilege-separation folder) when it is missing.
-`ThrottledRelay` puts a slow link in front of it (bytes/s), so that a test can act mid-upload.
+Two ways to log in:
+- `OpenSshServer(folder)`: the test's own user (root on CI) with a throwaway client key,
+  serving `folder/incoming` (an absolute path in the URL);
+- `OpenSshServer(folder, password_user=True)`: also a throwaway system account with a password
+  (`useradd` + `chpasswd`, removed again by `close()`), jailed (`ChrootDirectory`) in a
+  root-owned folder under /srv whose `incoming` it owns: `sftp://USER@127.0.0.1:PORT/incoming`,
+  as a head-end's account looks. Needs root (CI runs as root); `password_user_available()`.
+
+Throwaway host key kept across restarts, `internal-sftp`, no PAM: nothing on the machine
+changes except `/run/sshd` (sshd's privilege-separation folder) when it is missing and, for the
+password account, the account and its folder while the server lives. Use the `openssh` /
+`openssh_password` fixtures of `tests/conftest.py`, which clean up. `ThrottledRelay` puts a
+slow link in front of it (bytes/s), so that a test can act mid-upload.
 """
 
 from __future__ import annotations
@@ -12,9 +21,11 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,6 +47,12 @@ def sshd_available() -> bool:
     return Path(SSHD).is_file() and shutil.which("ssh-keygen") is not None
 
 
+def password_user_available() -> bool:
+    """A throwaway account can be made (root, with useradd/chpasswd/userdel)."""
+    tools = ("useradd", "chpasswd", "userdel")
+    return sshd_available() and os.geteuid() == 0 and all(shutil.which(t) for t in tools)
+
+
 def wait_for_port(port: int, up: bool = True, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -54,7 +71,7 @@ def wait_for_port(port: int, up: bool = True, timeout_s: float = 30.0) -> None:
 class OpenSshServer:
     """sshd on 127.0.0.1:`port`, serving `root` (a folder) over SFTP. Not started yet."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, password_user: bool = False):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.root = folder / "incoming"
@@ -70,6 +87,18 @@ class OpenSshServer:
         os.chmod(self.client_key, 0o600)
         self.log = folder / "sshd.log"
         self.config = folder / "sshd_config"
+        self.proc: subprocess.Popen | None = None
+        self.login = self.password = ""  # the password account, when there is one
+        self.jail: Path | None = None
+        jailed = ""
+        if password_user:
+            self._make_password_user()
+            jailed = f"""Match User {self.login}
+    PasswordAuthentication yes
+    ChrootDirectory {self.jail}
+    ForceCommand internal-sftp
+"""
+        allowed = " ".join(u for u in (self.user, self.login) if u)
         self.config.write_text(
             f"""Port {self.port}
 ListenAddress 127.0.0.1
@@ -80,14 +109,54 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
-AllowUsers {self.user}
+AllowUsers {allowed}
 StrictModes no
 UsePAM no
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
-"""
+{jailed}"""
         )
-        self.proc: subprocess.Popen | None = None
+
+    def _make_password_user(self) -> None:
+        self.login = f"radio-{secrets.token_hex(3)}"  # unique: several test runs share a host
+        self.password = secrets.token_urlsafe(12)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--home-dir", "/",
+             "--shell", "/usr/sbin/nologin", "--user-group", self.login],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        subprocess.run(
+            ["chpasswd"], input=f"{self.login}:{self.password}\n", text=True, check=True,
+            capture_output=True,
+        )  # fmt: skip
+        # sshd jails only into a folder whose every parent is root's and not group/world
+        # writable: /tmp is not, so the jail lives under /srv.
+        base = Path("/srv") if Path("/srv").is_dir() else Path("/var/lib")
+        self.jail = Path(tempfile.mkdtemp(prefix="studio-sftp-", dir=base))
+        os.chmod(self.jail, 0o755)
+        incoming = self.jail / "incoming"
+        incoming.mkdir()
+        shutil.chown(incoming, self.login, self.login)
+
+    def password_url(self, port: int | None = None, folder: str = "/incoming") -> str:
+        """The URL a station types for the password account: the user name in it."""
+        return f"sftp://{self.login}@127.0.0.1:{port or self.port}{folder}"
+
+    @property
+    def password_root(self) -> Path:
+        """Where the password account's uploads land."""
+        assert self.jail is not None, "made without password_user=True"
+        return self.jail / "incoming"
+
+    def close(self) -> None:
+        """Stop the server and remove the password account and its folder."""
+        self.stop()
+        if self.login:
+            subprocess.run(["userdel", self.login], capture_output=True)
+            self.login = ""
+        if self.jail is not None:
+            shutil.rmtree(self.jail, ignore_errors=True)
+            self.jail = None
 
     def url(self, port: int | None = None) -> str:
         return f"sftp://127.0.0.1:{port or self.port}{self.root}"

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from audio.errors import StudioError
 from export.naming import remote_name_problem
@@ -63,6 +64,17 @@ class DestinationConfig:
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
+
+    @property
+    def login_user(self) -> str:
+        """The account to log in as: the user given, else the one in the URL
+        (`sftp://radio@host/dir`; rows saved before the URL was parsed on entry keep it there)."""
+        if self.user or "://" not in self.url:
+            return self.user
+        try:
+            return unquote(urlsplit(self.url).username or "")
+        except ValueError:
+            return ""
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.options.get(key, default)
@@ -110,6 +122,74 @@ class Receipt:
     verified: bool = False  # True when the destination confirmed size and SHA-256
     already_there: bool = False  # an earlier attempt had in fact arrived
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A remote destination's URL, parsed once (`parse_address`)."""
+
+    scheme: str
+    host: str
+    port: int | None
+    path: str  # unquoted; "/" when none is given
+    user: str = ""
+
+    def url(self) -> str:
+        """The URL again, without the user name (that is kept apart, in the config's user)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        port = f":{self.port}" if self.port else ""
+        return f"{self.scheme}://{host}{port}{quote(self.path)}"
+
+
+def redacted(url: str) -> str:
+    """`url` with any password in it replaced by ***, for messages."""
+    try:
+        u = urlsplit(url)
+    except ValueError:
+        return url
+    if u.password is None:
+        return url
+    userinfo = f"{u.username}:***@" if u.username else "***@"
+    return url.replace(u.netloc, userinfo + u.netloc.rpartition("@")[2], 1)
+
+
+def parse_address(url: str, schemes: tuple[str, ...]) -> Address:
+    """Parse a destination URL, once: scheme, host, port, path and the user name in it.
+
+    A password inside the URL is refused (it would end up in the database and the logs; the
+    secret belongs in the keyring) and never repeated in the message. Raises TransferError
+    (not retryable) for a URL of another scheme, without a host, or with a bad port.
+    """
+    try:
+        u = urlsplit(url.strip())
+        port = u.port
+    except ValueError:
+        raise TransferError(
+            f"'{redacted(url)}' is not a valid address (check the port).",
+            f"'{redacted(url)}' không phải địa chỉ hợp lệ (hãy kiểm tra cổng).",
+            retryable=False,
+        ) from None
+    if u.password is not None:
+        raise TransferError(
+            "The address holds a password. Passwords are kept only in the system keyring: "
+            "remove it from the address and give it with --password-stdin (or the password "
+            "field). Nothing was saved.",
+            "Địa chỉ có chứa mật khẩu. Mật khẩu chỉ được lưu trong kho mật khẩu của hệ thống: "
+            "hãy bỏ nó khỏi địa chỉ và nhập bằng --password-stdin (hoặc ô mật khẩu). Chưa lưu "
+            "gì.",
+            retryable=False,
+        )
+    want = " or ".join(f"{s}://" for s in schemes)
+    want_vi = " hoặc ".join(f"{s}://" for s in schemes)
+    if u.scheme.lower() not in schemes or not u.hostname:
+        raise TransferError(
+            f"'{url}' is not an {want} address with a server name.",
+            f"'{url}' không phải địa chỉ {want_vi} có tên máy chủ.",
+            retryable=False,
+        )
+    return Address(
+        u.scheme.lower(), u.hostname, port, unquote(u.path) or "/", unquote(u.username or "")
+    )
 
 
 def temp_name_for(final_name: str, idempotency_key: str) -> str:

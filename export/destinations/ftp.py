@@ -11,7 +11,7 @@ import contextlib
 import ftplib
 import hashlib
 import ssl
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from .base import (
     CHUNK,
@@ -22,6 +22,7 @@ from .base import (
     Receipt,
     TransferError,
     network_error,
+    parse_address,
     tls_error,
 )
 from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
@@ -36,14 +37,8 @@ class FtpDestination(Destination):
 
     @property
     def _parts(self):
-        u = urlparse(self.config.url)
-        if u.scheme not in ("ftp", "ftps"):
-            raise TransferError(
-                f"'{self.config.url}' is not an ftp:// or ftps:// address.",
-                f"'{self.config.url}' không phải địa chỉ ftp:// hoặc ftps://.",
-                retryable=False,
-            )
-        return u.hostname or "", u.port or 21, unquote(u.path or "/")
+        a = parse_address(self.config.url, ("ftp", "ftps"))
+        return a.host, a.port or 21, a.path
 
     @property
     def tls(self) -> bool:
@@ -74,7 +69,7 @@ class FtpDestination(Destination):
             ftp.connect(host, port)
             if isinstance(ftp, ftplib.FTP_TLS):
                 ftp.auth()
-            ftp.login(self.config.user or "anonymous", self.secret or "")
+            ftp.login(self.config.login_user or "anonymous", self.secret or "")
             if isinstance(ftp, ftplib.FTP_TLS):
                 ftp.prot_p()
             ftp.set_pasv(True)
@@ -106,9 +101,9 @@ class FtpDestination(Destination):
         text = str(exc)
         if code == "530":
             return TransferError(
-                f"{where} refused the login for user '{self.config.user}' ({text}). "
+                f"{where} refused the login for user '{self.config.login_user}' ({text}). "
                 "Check the user name and password.",
-                f"{where} từ chối đăng nhập với tài khoản '{self.config.user}' ({text}). "
+                f"{where} từ chối đăng nhập với tài khoản '{self.config.login_user}' ({text}). "
                 "Hãy kiểm tra tên đăng nhập và mật khẩu.",
                 retryable=False,
             )

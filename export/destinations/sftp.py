@@ -12,7 +12,6 @@ import hashlib
 import logging
 import socket
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import paramiko
 
@@ -26,6 +25,7 @@ from .base import (
     Receipt,
     TransferError,
     network_error,
+    parse_address,
 )
 from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
 
@@ -37,14 +37,8 @@ class SftpDestination(Destination):
 
     @property
     def _parts(self):
-        u = urlparse(self.config.url)
-        if u.scheme != "sftp":
-            raise TransferError(
-                f"'{self.config.url}' is not an sftp:// address.",
-                f"'{self.config.url}' không phải địa chỉ sftp://.",
-                retryable=False,
-            )
-        return u.hostname or "", u.port or 22, unquote(u.path or "/") or "/"
+        a = parse_address(self.config.url, ("sftp",))
+        return a.host, a.port or 22, a.path
 
     @property
     def known_hosts(self) -> Path:
@@ -116,9 +110,9 @@ class SftpDestination(Destination):
                 pkey = paramiko.PKey.from_path(
                     key_file, self.secret.encode() if self.secret else None
                 )
-                transport.auth_publickey(self.config.user, pkey)
+                transport.auth_publickey(self.config.login_user, pkey)
             else:
-                transport.auth_password(self.config.user, self.secret or "")
+                transport.auth_password(self.config.login_user, self.secret or "")
             sftp = paramiko.SFTPClient.from_transport(transport)
             assert sftp is not None
             sftp.get_channel().settimeout(self.timeout_s())
@@ -127,9 +121,9 @@ class SftpDestination(Destination):
         except paramiko.AuthenticationException as exc:
             transport.close()
             raise TransferError(
-                f"{where} refused the login for user '{self.config.user}'. Check the user name "
+                f"{where} refused the login for user '{self.config.login_user}'. Check the user name "
                 "and password.",
-                f"{where} từ chối đăng nhập với tài khoản '{self.config.user}'. Hãy kiểm tra tên "
+                f"{where} từ chối đăng nhập với tài khoản '{self.config.login_user}'. Hãy kiểm tra tên "
                 "đăng nhập và mật khẩu.",
                 retryable=False,
             ) from exc
@@ -138,6 +132,13 @@ class SftpDestination(Destination):
             raise
         except (paramiko.SSHException, EOFError) as exc:
             transport.close()
+            if "banner" in str(exc).lower():  # something answered, but not an SSH server
+                raise TransferError(
+                    f"{where} did not answer as an SSH server (no SSH greeting). Check the port "
+                    "in the address, or whether the server is starting up.",
+                    f"{where} không trả lời như một máy chủ SSH (không có lời chào SSH). Hãy kiểm "
+                    "tra cổng trong địa chỉ, hoặc máy chủ có đang khởi động không.",
+                ) from exc
             raise TransferError(
                 f"The SSH connection to {where} failed: {exc}.",
                 f"Kết nối SSH tới {where} bị lỗi: {exc}.",

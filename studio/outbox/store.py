@@ -34,7 +34,7 @@ from export.destinations import (
     TransferError,
     make_destination,
 )
-from export.destinations.base import redact, sha256_file
+from export.destinations.base import parse_address, redact, sha256_file
 from export.naming import check_remote_name, safe_file_name
 from studio.db import Database, DatabaseError, database_url
 from studio.paths import StudioHome
@@ -133,10 +133,50 @@ def _looks_secret(option: str) -> bool:
 
 
 def needs_secret(config: DestinationConfig) -> bool:
-    """Whether sending needs the keyring: anonymous FTP and auth=none HTTP do not."""
+    """Whether sending needs the keyring: anonymous FTP and auth=none HTTP do not. A user
+    named only in the URL (`sftp://radio@host/dir`) counts as a login too."""
     if config.kind not in NEEDS_SECRET or config.option("auth") == "none":
         return False
-    return bool(config.user) or config.kind in ("http", "province")
+    return bool(config.login_user) or config.kind in ("http", "province")
+
+
+# The schemes each remote kind's URL may use (folders take a path, not a URL).
+URL_SCHEMES = {
+    "ftp": ("ftp", "ftps"),
+    "ftps": ("ftps", "ftp"),
+    "sftp": ("sftp",),
+    "http": ("http", "https"),
+    "province": ("http", "https"),
+}
+
+
+def destination_config(
+    name: str, kind: str, url: str, user: str = "", options: dict[str, Any] | None = None
+) -> DestinationConfig:
+    """A destination as it will be stored, its URL parsed once: for FTP/FTPS/SFTP the user
+    name in the URL becomes the config's user (and leaves the URL); a password in any URL is
+    refused and never stored or repeated. StudioError for a bad name, kind or URL."""
+    name, url, user = name.strip(), url.strip(), user.strip()
+    if not name:
+        raise StudioError("A destination needs a name.", "Nơi gửi cần có tên.")
+    if kind not in KINDS:
+        raise StudioError(
+            f"Unknown destination kind '{kind}' (use {', '.join(KINDS)}).",
+            f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
+        )
+    if kind in URL_SCHEMES:
+        address = parse_address(url, URL_SCHEMES[kind])
+        if kind in ("ftp", "ftps", "sftp"):
+            if address.user and user and address.user != user:
+                raise StudioError(
+                    f"The address names the user '{address.user}' but the user given is "
+                    f"'{user}': give one of them.",
+                    f"Địa chỉ ghi tài khoản '{address.user}' nhưng tài khoản nhập là '{user}': "
+                    "hãy chỉ dùng một.",
+                )
+            user = user or address.user
+            url = address.url()
+    return DestinationConfig(name, kind, url, user, dict(options or {}))
 
 
 class Outbox:
@@ -185,15 +225,8 @@ class Outbox:
         replace: bool = False,
         emergency: bool = False,
     ) -> DestinationConfig:
-        name = name.strip()
-        if not name:
-            raise StudioError("A destination needs a name.", "Nơi gửi cần có tên.")
-        if kind not in KINDS:
-            raise StudioError(
-                f"Unknown destination kind '{kind}' (use {', '.join(KINDS)}).",
-                f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
-            )
-        config = DestinationConfig(name, kind, url, user, dict(options or {}))
+        config = destination_config(name, kind, url, user, options)
+        name, url, user = config.name, config.url, config.user
         for key in config.options:
             if _looks_secret(key):
                 raise StudioError(
@@ -312,8 +345,20 @@ class Outbox:
         return self.home.root / "known_hosts"
 
     def plugin(self, name: str) -> Destination:
-        config = self.destination(name)
-        secret = self.credentials.get(name) if needs_secret(config) else None
+        return self.plugin_for(self.destination(name))
+
+    def plugin_for(self, config: DestinationConfig, secret: str | None = None) -> Destination:
+        """The plugin for `config` (saved or not yet saved, as in a dialog's form), its URL
+        parsed as `add_destination` would; without `secret` the one stored for a destination
+        of that name is used when it needs one."""
+        config = destination_config(
+            config.name, config.kind, config.url, config.user, config.options
+        )
+        if secret is None and needs_secret(config):
+            with self.db.transaction() as s:
+                known = s.get(DestinationRow, config.name) is not None
+            if known:
+                secret = self.credentials.get(config.name)
         return make_destination(config, secret, known_hosts=self.known_hosts)
 
     def test_destination(self, name: str) -> str:

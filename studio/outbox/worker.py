@@ -24,6 +24,7 @@ from typing import Any
 from audio.errors import Cancelled
 from export.destinations import TransferError
 from export.destinations.base import redact
+from studio.applog import both_languages
 
 from .lease import SENDER_LEASE_S
 from .store import LEASE_S, Outbox, worker_id
@@ -151,7 +152,10 @@ class OutboxWorker:
             final = self.outbox.release(item_id, self.owner)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded with its reason
             log.warning(
-                "Outbox item %s to %s failed: %s", item_id, row["destination"], redact(str(exc))
+                "Outbox item %s to %s failed: %s",
+                item_id,
+                row["destination"],
+                redact(both_languages(exc)),
             )
             final = self.outbox.mark_failed(item_id, exc)
             name = row["destination"]

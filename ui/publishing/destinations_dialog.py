@@ -1,6 +1,7 @@
 """Settings → Destinations: configure where bulletins go, and check the connection.
 
-The password/token field goes straight to the OS keyring through `Outbox.add_destination`;
+The password/token field goes straight to the OS keyring through
+`PublishService.add_destination`;
 it is never shown again (left empty = keep the stored one). "Check connection" runs on a plain
 thread and the dialog polls for its result on a timer, so the GUI never waits on the network.
 """
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from audio.errors import StudioError
-from export.destinations import KINDS, DestinationConfig, make_destination
 from studio.outbox import Outbox
+from studio.publishing import KINDS, DestinationConfig, PublishService
 
 
 def tr(text: str) -> str:
@@ -65,6 +66,7 @@ class DestinationsDialog(QDialog):
     def __init__(self, outbox: Outbox, parent=None):
         super().__init__(parent)
         self.outbox = outbox
+        self.service = PublishService(outbox)
         self.setWindowTitle(tr("Destinations"))
         self.list = QListWidget()
         self.name = QLineEdit()
@@ -136,8 +138,8 @@ class DestinationsDialog(QDialog):
     def reload(self) -> None:
         current = self.list.currentItem().text() if self.list.currentItem() else None
         self.list.clear()
-        urgent = set(self.outbox.emergency_destinations())
-        for config in self.outbox.destinations():
+        urgent = set(self.service.emergency_destinations())
+        for config in self.service.destinations():
             self.list.addItem(config.name)
             if config.name in urgent:
                 item = self.list.item(self.list.count() - 1)
@@ -159,14 +161,14 @@ class DestinationsDialog(QDialog):
     def show_destination(self, name: str) -> None:
         if not name:
             return
-        config = self.outbox.destination(name)
+        config = self.service.destination(name)
         self.name.setText(config.name)
         self.kind.setCurrentIndex(self.kind.findData(config.kind))
         self.url.setText(config.url)
         self.user.setText(config.user)
         self.password.clear()
         self.options.setPlainText("\n".join(f"{k}={v}" for k, v in config.options.items()))
-        self.emergency.setChecked(name in self.outbox.emergency_destinations())
+        self.emergency.setChecked(name in self.service.emergency_destinations())
         self.result.clear()
 
     def form_config(self) -> DestinationConfig:
@@ -198,8 +200,8 @@ class DestinationsDialog(QDialog):
         try:
             config = self.form_config()
             secret = self.password.text() or None
-            existing = {c.name for c in self.outbox.destinations()}
-            self.outbox.add_destination(
+            existing = {c.name for c in self.service.destinations()}
+            self.service.add_destination(
                 config.name,
                 config.kind,
                 config.url,
@@ -220,7 +222,7 @@ class DestinationsDialog(QDialog):
     def remove(self) -> None:
         name = self.name.text().strip()
         try:
-            self.outbox.remove_destination(name)
+            self.service.remove_destination(name)
         except StudioError as exc:
             self.result.setText(exc.message())
             return
@@ -233,20 +235,14 @@ class DestinationsDialog(QDialog):
             return
         try:
             config = self.form_config()
-            secret = self.password.text() or None
-            if secret is None and config.name in {c.name for c in self.outbox.destinations()}:
-                from studio.outbox.store import needs_secret
-
-                if needs_secret(config):
-                    secret = self.outbox.credentials.get(config.name)
-            plugin = make_destination(config, secret, known_hosts=self.outbox.known_hosts)
+            check = self.service.connection_check(config, self.password.text() or None)
         except StudioError as exc:
             self.result.setText(exc.message())
             return
 
         def work() -> None:
             try:
-                self._check_result = (True, plugin.check())
+                self._check_result = (True, check())
             except StudioError as exc:
                 self._check_result = (False, exc.message())
             except Exception as exc:  # noqa: BLE001 - shown to the user as is

@@ -110,9 +110,11 @@ class PublishingFeature(Feature):
         choice = w.prompts.push_options(names, title, os.path.basename(str(last.path)))
         if choice is None:
             return None
+        from studio.publishing import PublishService
+
         try:
-            row = self.outbox.enqueue(
-                last.path, choice.destination, choice.metadata(), choice.priority
+            (row,) = PublishService(self.outbox).publish(
+                last.path, [choice.destination], choice.metadata(), choice.priority
             )
         except StudioError as exc:
             w.prompts.error(exc.message())
