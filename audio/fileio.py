@@ -2,16 +2,35 @@
 
 Write to a temporary file in the same folder, fsync it, then rename it over the target, so a
 crash or power cut leaves either the old file or the new one, never half of one.
+
+The temporary file is created with mode 0666 less the process umask — the mode any program's
+new file gets (0644 under the usual umask 022) — not `tempfile.mkstemp`'s private 0600: an
+exported MP3, its report or a programme must be readable by the other users of the PC and
+from a network share.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """Create a new, empty temporary file beside `path` (open for writing, O_EXCL) whose
+    mode follows the umask; returns (fd, name)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = path.parent / f".{path.name[:40]}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(name, flags, 0o666), str(name)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 @contextlib.contextmanager
@@ -20,7 +39,7 @@ def atomic_write(
 ) -> Iterator[IO]:
     """Yield a file to write; on success it replaces `path`, on error `path` is untouched."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".part")
+    fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as f:
             yield f
@@ -56,7 +75,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     otherwise it is removed and `path` is untouched.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".part")
+    fd, tmp = _create_temp(path)
     os.close(fd)
     try:
         yield Path(tmp)
