@@ -43,10 +43,63 @@ class MediaInfo:
     original_name: str
     original_rate: int
     original_channels: int
+    # (seconds the file's header declares, seconds present) of a cut-short file, else None
+    truncated: tuple[float, float] | None = None
 
     @property
     def duration_s(self) -> float:
         return self.frames / self.rate
+
+    def warning(self) -> MediaError | None:
+        """What to tell the user about this source (a cut-short file), or None."""
+        if not self.truncated:
+            return None
+        return truncation_warning(self.original_name, *self.truncated)
+
+
+def truncation_warning(name: str, declared_s: float, present_s: float) -> MediaError:
+    """The bilingual note for a file whose header promises more audio than it holds (a copy
+    cut short, a recorder that lost power): what decodes is kept."""
+    return MediaError(
+        f"'{name}' is cut short: the header declares {declared_s:.1f} s, {present_s:.2f} s "
+        "present (kept what is there).",
+        f"Tệp '{name}' bị thiếu: phần đầu tệp ghi {declared_s:.1f} giây, chỉ có "
+        f"{present_s:.2f} giây (đã giữ phần còn lại).",
+    )
+
+
+def wav_declared_frames(f) -> int | None:
+    """Frames that a RIFF/WAVE file's header declares for its data chunk, read from the open
+    binary file `f` (its position is restored); None for other files, or when the header
+    does not say (a size of 0 or 0xFFFFFFFF: a stream still being written)."""
+    start = f.tell()
+    try:
+        f.seek(0)
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        block_align = 0
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return None
+            cid, size = chunk[:4], int.from_bytes(chunk[4:], "little")
+            if cid == b"fmt ":
+                fmt = f.read(min(size, 16))
+                if len(fmt) < 14:
+                    return None
+                block_align = int.from_bytes(fmt[12:14], "little")
+                f.seek(size - len(fmt) + (size & 1), 1)
+            elif cid == b"data":
+                if not block_align or size in (0, 0xFFFFFFFF):
+                    return None
+                return size // block_align
+            else:
+                f.seek(size + (size & 1), 1)
+    except OSError:
+        return None
+    finally:
+        f.seek(start)
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -71,7 +124,9 @@ def downmix(block: np.ndarray) -> np.ndarray:
 
 
 class Decoder:
-    """Iterates float32 blocks (frames, channels) of a file; soundfile first, pydub second."""
+    """Iterates float32 blocks (frames, channels) of a file; soundfile first, pydub second.
+
+    `truncated` is (declared s, present s) for a WAV cut short; `warning()` says it."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -85,16 +140,26 @@ class Decoder:
             ) from exc
         self._sf: sf.SoundFile | None = None
         self._pcm: np.ndarray | None = None
+        self.truncated: tuple[float, float] | None = None  # (declared s, present s)
         try:
+            declared = wav_declared_frames(self._file)
             self._sf = sf.SoundFile(self._file)
             self.rate = self._sf.samplerate
             self.channels = self._sf.channels
             self.frames_hint = max(self._sf.frames, 1)
+            # libsndfile quietly reads what is there; say so when the header promised more.
+            if declared is not None and declared > self._sf.frames + 1:
+                self.truncated = (declared / self.rate, self._sf.frames / self.rate)
         except (sf.LibsndfileError, RuntimeError, TypeError):
             self._file.close()
             self._pcm, self.rate = _decode_with_ffmpeg(path)
             self.channels = self._pcm.shape[1]
             self.frames_hint = max(len(self._pcm), 1)
+
+    def warning(self) -> MediaError | None:
+        if self.truncated is None:
+            return None
+        return truncation_warning(self.path.name, *self.truncated)
 
     def blocks(self):
         if self._sf is not None:
@@ -155,7 +220,11 @@ class MediaStore:
         meta = Path(str(self._base(source_id, rate)) + ".json")
         if not meta.exists():
             return None
-        return MediaInfo(**json.loads(meta.read_text("utf-8")))
+        data = json.loads(meta.read_text("utf-8"))
+        if data.get("truncated"):
+            data["truncated"] = tuple(data["truncated"])
+        known = {f.name for f in dataclasses.fields(MediaInfo)}
+        return MediaInfo(**{k: v for k, v in data.items() if k in known})  # newer keys: skip
 
     def has(self, source_id: str, rate: int) -> bool:
         return self.info(source_id, rate) is not None
@@ -236,9 +305,13 @@ class MediaStore:
             original_name=name,
             original_rate=decoder.rate,
             original_channels=decoder.channels,
+            truncated=decoder.truncated,
         )
         # The description is written last: its presence marks a complete entry.
-        write_text_atomically(str(base) + ".json", json.dumps(dataclasses.asdict(info)))
+        description = dataclasses.asdict(info)
+        if info.truncated is None:
+            del description["truncated"]  # only cut-short files carry it (older apps read on)
+        write_text_atomically(str(base) + ".json", json.dumps(description))
         return info
 
     def _convert(self, decoder: Decoder, rate: int, out, progress: Progress | None):

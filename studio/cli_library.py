@@ -48,6 +48,8 @@ def cmd_import(args: argparse.Namespace, home: StudioHome) -> int:
                     f"đã thêm #{item.segment_id}: {item.path}",
                 )
             )
+            if item.reason_en:  # added, with a note (a cut-short file)
+                print(_t("Warning: ", "Cảnh báo: ") + item.reason(), file=sys.stderr)
         elif item.status == "duplicate":
             print(
                 _t(

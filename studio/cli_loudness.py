@@ -36,7 +36,11 @@ def measure_file(path: str | os.PathLike) -> dict:
     for block in decoder.blocks():
         meter.feed(block)
     report = meter.report().as_dict()
-    return {"file": os.fsdecode(path), **_finite(report)}
+    result = {"file": os.fsdecode(path), **_finite(report)}
+    warning = decoder.warning()  # a cut-short file: measured as far as it goes, and said so
+    if warning is not None:
+        result["warning"] = warning.message()
+    return result
 
 
 def _fmt(v, unit: str, digits: int = 1) -> str:
@@ -66,6 +70,8 @@ def cmd_loudness(args: argparse.Namespace, home) -> int:
                 f"M max {_fmt(r['momentary_max_lufs'], 'LUFS')}, "
                 f"S max {_fmt(r['short_term_max_lufs'], 'LUFS')}, {r['duration_s']:.2f} s"
             )
+            if "warning" in r:
+                print(f"  {_t('Warning: ', 'Cảnh báo: ')}{r['warning']}")
     return 1 if failed else 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from audio.errors import StudioError
@@ -49,6 +50,9 @@ def cmd_add(args: argparse.Namespace, home: StudioHome) -> int:
             f"Đã thêm '{info.original_name}' ({info.duration_s:.2f} giây) vào rãnh '{args.track}'",
         )
     )
+    warning = info.warning()
+    if warning is not None:
+        print(_t("Warning: ", "Cảnh báo: ") + warning.message(), file=sys.stderr)
     return 0
 
 

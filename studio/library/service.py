@@ -580,6 +580,9 @@ class Library:
                 raise
             return ImportItem(str(path), "duplicate", again.id)
         progress(1.0)
+        note = info.warning()  # a cut-short file: added, and said so
+        if note is not None:
+            return ImportItem(str(path), "added", seg.id, note.en, note.vi)
         return ImportItem(str(path), "added", seg.id)
 
     def touch_all(self) -> int:

@@ -264,6 +264,9 @@ class DocumentActions:
                 )
                 start = None
             self.editor.apply(programme, history.IMPORT_AUDIO)
+            notes = [w.message() for _p, info in infos if (w := info.warning()) is not None]
+            if notes:  # a cut-short file: what decoded was added, and the user is told
+                self.prompts.info("\n".join(notes))
 
         self.jobs.run(self.tr("Importing audio"), work, done, self._error)
 
