@@ -1,4 +1,6 @@
-"""The layers of DESIGN.md hold: only ui/ imports Qt, and imports point down only."""
+"""The layers hold: ui -> studio -> export -> audio, imports point down only, only ui/ imports
+Qt. The same rules are the import-linter contracts in pyproject.toml (`lint-imports` in CI);
+this test checks them again from the source, so that a plain `pytest` run sees a break too."""
 
 from __future__ import annotations
 
