@@ -187,9 +187,21 @@ def _metadata(args: argparse.Namespace) -> dict[str, Any]:
     return meta
 
 
-def _describe(row: dict[str, Any]) -> str:
+STATUS_VI = {
+    "queued": "đang chờ",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "verified": "đã gửi, đã kiểm tra",
+    "failed": "lỗi",
+    "cancelled": "đã huỷ",
+}
+
+
+def _describe(row: dict[str, Any], reason: bool = True) -> str:
+    """One line for an item; `reason=False` after a wait whose try line already gave it."""
     error = row["last_error_vi"] if current_language() == "vi" else row["last_error"]
-    text = f"#{row['id']} {row['status']} → {row['destination']} {row['file_name']}"
+    status = STATUS_VI.get(row["status"], row["status"]) if current_language() == "vi" else None
+    text = f"#{row['id']} {status or row['status']} → {row['destination']} {row['file_name']}"
     if row.get("interrupted"):
         text += _t(
             " (interrupted: its sender stopped; will resume)",
@@ -197,7 +209,7 @@ def _describe(row: dict[str, Any]) -> str:
         )
     if row["status"] == FAILED:
         retry = row["next_retry_at"]
-        text += f": {error}" + (
+        text += (f": {error}" if reason else "") + (
             _t(f" (next try {retry})", f" (thử lại lúc {retry})")
             if retry
             else _t(" (needs attention)", " (cần xử lý)")
@@ -224,7 +236,7 @@ def cmd_push(args: argparse.Namespace, home: StudioHome) -> int:
         codes = []
         for row in rows:
             row = cli_outbox.wait_for(service.outbox, row["id"], args.wait_max)
-            print(_describe(row))
+            print(_describe(row, reason=False))
             code = cli_outbox.wait_exit_code(row)
             if code == cli_outbox.EXIT_STILL_QUEUED:
                 print(cli_outbox.still_queued_note(service.outbox, row))
@@ -259,7 +271,7 @@ def _item_command(action: str):
             row = getattr(outbox, action)(args.id)
             if action in ("retry", "resend") and args.wait:
                 row = cli_outbox.wait_for(outbox, row["id"], args.wait_max)
-                print(_describe(row))
+                print(_describe(row, reason=False))
                 code = cli_outbox.wait_exit_code(row)
                 if code == cli_outbox.EXIT_STILL_QUEUED:
                     print(cli_outbox.still_queued_note(outbox, row))

@@ -1,118 +1,33 @@
 """Support information: the window's log file without secrets, and the text that Help →
 "Sao chép thông tin chẩn đoán" copies for a support call.
 
-Secrets live in the OS keyring and are never formatted into log messages on purpose; the
-`SecretFilter` is the second line of defence for what a library or an exception text lets
-slip (a URL with a password, an `Authorization:` header, `password=…` in a query string).
+The log itself (rotation, secrets masked) is set up in `studio.applog`, the one log set-up.
 No Qt here: the window only puts `report()` on the clipboard.
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import platform
-import re
 import sys
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
+from studio.applog import MASK, is_secret_key, last_log_lines, log_path, log_to_file, mask_secrets
 from studio.paths import StudioHome
 
-LOG_NAME = "studio.log"
-LOG_BYTES = 1_000_000
-LOG_BACKUPS = 5
-FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
-MASK = "***"
-
-_SECRET_WORDS = r"pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?"
-_PATTERNS = (
-    # user:password@host in any URL
-    (re.compile(r"(?P<keep>[a-z][a-z0-9+.-]*://[^\s/:@]+:)[^\s@/]+(?=@)", re.I), r"\g<keep>***"),
-    # Authorization: Bearer xyz / Basic xyz
-    (
-        re.compile(
-            r"(?P<keep>\b(?:authorization|proxy-authorization)\s*[:=]\s*(?:bearer|basic|token)?\s*)[^\s,;'\"]+",
-            re.I,
-        ),
-        r"\g<keep>***",
-    ),
-    # password=xyz, "token": "xyz", api_key: xyz
-    (
-        re.compile(rf"(?P<keep>\b(?:{_SECRET_WORDS})\b[\"']?\s*[:=]\s*[\"']?)[^\s,;&'\"}}]+", re.I),
-        r"\g<keep>***",
-    ),
-)
-
-
-def mask_secrets(text: str) -> str:
-    """`text` with passwords, tokens and URL credentials replaced by ***."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def is_secret_key(key: str) -> bool:
-    return re.search(_SECRET_WORDS, key, re.I) is not None
-
-
-class SecretFilter(logging.Filter):
-    """Masks secrets in a record's message and exception text before any handler formats it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            message = str(record.msg)
-        record.msg, record.args = mask_secrets(message), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask_secrets(record.exc_text)
-        return True
+__all__ = ["last_log_lines", "log_file", "mask_secrets", "report", "start_log"]
 
 
 def log_file(home: StudioHome) -> Path:
-    return home.logs / LOG_NAME
+    return log_path(home, "studio")
 
 
-def start_log(home: StudioHome, level: int = logging.INFO) -> logging.Handler:
-    """Send this process's log records to `<logs>/studio.log` (1 MB × 5, UTF-8), secrets
-    masked. Calling it again for the same file returns the handler already there."""
-    path = log_file(home)
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, "baseFilename", None) == str(path.resolve()):
-            return handler
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter(FORMAT))
-    handler.addFilter(SecretFilter())
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > level:
-        root.setLevel(level)
-    for noisy in ("paramiko", "pyftpdlib", "alembic", "sqlalchemy"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    return handler
-
-
-def last_log_lines(home: StudioHome, count: int = 40) -> list[str]:
-    """The last `count` lines of the log (the rotated file before it when it is short),
-    masked again in case an old version wrote a secret."""
-    path = log_file(home)
-    lines: list[str] = []
-    for candidate in (path, path.with_name(f"{LOG_NAME}.1")):
-        try:
-            text = candidate.read_text("utf-8", errors="replace")
-        except OSError:
-            continue
-        lines = text.splitlines() + lines if candidate != path else text.splitlines()
-        if len(lines) >= count:
-            break
-    return [mask_secrets(line) for line in lines[-count:]]
+def start_log(home: StudioHome) -> logging.Handler:
+    """The window's log, `<logs>/studio.log` (`studio.applog.log_to_file`: rotated, secrets
+    masked; the handler already there when the launcher started it)."""
+    return log_to_file(home, "studio")
 
 
 def _version(package: str) -> str:

@@ -1,4 +1,4 @@
-"""The window's log (rotated, secrets masked) and the support text copied from Help."""
+"""The app log (studio/applog.py: rotated, secrets masked) and the support text copied from Help."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from studio import diagnostics
+from studio import applog, diagnostics
 from studio.diagnostics import mask_secrets
 from studio.settings import Settings
 
@@ -58,7 +58,7 @@ def test_the_log_file_never_holds_a_secret(studio_home, window_log):
 
 
 def test_the_log_rotates(studio_home, monkeypatch):
-    monkeypatch.setattr(diagnostics, "LOG_BYTES", 2_000)
+    monkeypatch.setattr(applog, "LOG_BYTES", 2_000)
     handler = diagnostics.start_log(studio_home)
     try:
         log = logging.getLogger("studio.test")
@@ -93,3 +93,25 @@ def test_the_support_text_has_versions_devices_settings_and_log_but_no_secret(
     assert "s3cr3t" not in text
     assert "đã mở chương trình 'Bản tin sáng'" in text
     assert f"media: {studio_home.media}" in text
+
+
+def test_the_background_senders_log_and_its_console_mask_secrets_too(studio_home, capfd):
+    """One log set-up (studio/applog.py) for the window, every command and `outbox serve`."""
+    window = applog.log_to_file(studio_home)
+    handler = applog.log_to_file(studio_home, "outbox", echo=True)
+    root = logging.getLogger()
+    try:
+        # the process keeps one app log: the sender's replaces the launcher's studio.log
+        assert window not in root.handlers
+        logging.getLogger("studio.outbox").warning(
+            "Outbox item 3 to tinh failed: %s", "sftp://radio:hunter2@127.0.0.1:2222/in"
+        )
+        handler.flush()
+    finally:
+        for h in [h for h in root.handlers if getattr(h, "studio_log", False)]:
+            root.removeHandler(h)
+            h.close()
+    text = applog.log_path(studio_home, "outbox").read_text("utf-8")
+    err = capfd.readouterr().err
+    for where in (text, err):
+        assert "hunter2" not in where and "sftp://radio:***@127.0.0.1:2222/in" in where

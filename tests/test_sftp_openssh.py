@@ -129,18 +129,21 @@ def test_an_sftp_failure_is_one_clear_line(tmp_path, bulletin):
             home, "destinations", "add", "tinh", "--kind", "sftp", "--url", url,
             "--password-stdin", stdin="pw\n",
         ).returncode == 0  # fmt: skip
-        pushed = studio(home, "push", str(bulletin), "--to", "tinh", "--wait", lang="vi")
+        pushed = studio(
+            home, "push", str(bulletin), "--to", "tinh", "--wait", "--wait-max", "1", lang="vi"
+        )
     finally:
         fake.close()
-    assert pushed.returncode == 1
+    assert pushed.returncode == 75  # not sent yet, still queued: the outbox keeps trying
     console = pushed.stdout + pushed.stderr
     assert "Traceback" not in console and "paramiko" not in console
     assert "protocol banner" not in console
     reason = "không trả lời như một máy chủ SSH"
     assert console.count(reason) == 1, console
     assert [ln for ln in pushed.stderr.splitlines() if ln.strip()] == []
-    # the details are in the log file, in both languages
-    log = (home / "logs" / "studio.log").read_text("utf-8")
+    assert "failed" not in console and "#1 lỗi → tinh" in console  # no English status word
+    # the details are in the sender's log file, in both languages
+    log = (home / "logs" / "outbox.log").read_text("utf-8")
     assert "did not answer as an SSH server" in log and reason in log
 
 
