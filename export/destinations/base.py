@@ -163,10 +163,10 @@ def parse_address(url: str, schemes: tuple[str, ...]) -> Address:
     try:
         u = urlsplit(url.strip())
         port = u.port
-    except ValueError:
+    except ValueError as exc:  # urllib: a port out of range, a broken IPv6 address
         raise TransferError(
-            f"'{redacted(url)}' is not a valid address (check the port).",
-            f"'{redacted(url)}' không phải địa chỉ hợp lệ (hãy kiểm tra cổng).",
+            f"The address '{redacted(url)}' is not valid: {exc}.",
+            f"Địa chỉ '{redacted(url)}' không hợp lệ: {exc}.",
             retryable=False,
         ) from None
     if u.password is not None:
