@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
     "destinations": ("studio.cli_publish", "configure destinations", "cấu hình nơi gửi"),
     "push": ("studio.cli_publish", "send a file to a destination", "gửi tệp tới nơi gửi"),
     "outbox": ("studio.cli_publish", "show or manage the outbox", "xem, quản lý hộp thư đi"),
+    "properties": (
+        "studio.cli_properties",
+        "show or set the programme's properties",
+        "xem, sửa thuộc tính chương trình",
+    ),
     "templates": ("studio.cli_script", "programme templates", "mẫu chương trình"),
     "script": ("studio.cli_script", "the programme's script", "kịch bản của chương trình"),
     "emergency": (

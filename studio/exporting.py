@@ -133,7 +133,15 @@ class ExportService:
         return self.settings.get("station_name") if self.settings is not None else ""
 
     def tags(self, programme: Programme, title: str = "") -> Tags:
-        return programme_tags(programme, title, self.station())
+        from studio.properties import properties
+
+        props = properties(programme, self.settings)
+        tags = programme_tags(programme, title, props["station"])
+        if props["commune"] and not tags.comment:  # the commune has no ID3 frame of its own
+            from dataclasses import replace
+
+            tags = replace(tags, comment=props["commune"])
+        return tags
 
     def file_name(
         self,

@@ -110,11 +110,14 @@ class PublishingFeature(Feature):
         choice = w.prompts.push_options(names, title, os.path.basename(str(last.path)))
         if choice is None:
             return None
+        from studio.properties import push_metadata
         from studio.publishing import PublishService
 
+        # The programme's properties (station, commune, category…) go with it; the dialog's win.
+        meta = {**push_metadata(w.editor.programme, w.settings), **choice.metadata()}
         try:
             (row,) = PublishService(self.outbox).publish(
-                last.path, [choice.destination], choice.metadata(), choice.priority
+                last.path, [choice.destination], meta, choice.priority
             )
         except StudioError as exc:
             w.prompts.error(exc.message())

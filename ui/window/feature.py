@@ -31,6 +31,7 @@ FEATURES = (
     "ui.recording.feature",
     "ui.script.feature",
     "ui.emergency.feature",
+    "ui.properties.feature",
     "ui.first_start.feature",
 )
 
