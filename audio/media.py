@@ -25,7 +25,7 @@ import soundfile as sf
 import soxr
 
 from audio.errors import Cancelled, MediaError
-from audio.fileio import atomic_write, write_text_atomically
+from audio.fileio import atomic_write, remove_orphan_parts, write_text_atomically
 
 PEAK_BUCKET = 256  # frames per waveform-peak bucket
 _READ_BLOCK = 65_536
@@ -212,6 +212,20 @@ class MediaStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._open: dict[tuple[str, int], np.ndarray] = {}
+        self.remove_killed_imports()
+
+    def remove_killed_imports(self) -> list[Path]:
+        """Delete the ".part" files of an import that was killed (a power cut mid-import):
+        they are never an entry (the .json is written last), only lost disk space. Files an
+        import is still writing are touched every block and stay (`remove_orphan_parts`)."""
+        removed: list[Path] = []
+        try:
+            folders = [p for p in self.root.iterdir() if p.is_dir()]
+        except OSError:
+            return removed
+        for folder in folders:
+            removed += remove_orphan_parts(folder)
+        return removed
 
     def _base(self, source_id: str, rate: int) -> Path:
         return self.root / source_id[:2] / f"{source_id}.{rate}"
