@@ -28,10 +28,14 @@ def cmd_properties(args: argparse.Namespace, home: StudioHome) -> int:
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
+    own = properties(programme)
     width = max(len(_t(p.label_en, p.label_vi)) for p in PROPERTIES)
     for p in PROPERTIES:
-        own = p.key == "title" and programme.title or programme.meta(p.key)
-        note = "" if own or not shown[p.key] else _t("  (from the settings)", "  (theo cài đặt)")
+        note = (
+            ""
+            if own[p.key] or not shown[p.key]
+            else _t("  (from the settings)", "  (theo cài đặt)")
+        )
         print(f"{_t(p.label_en, p.label_vi):<{width}}  {shown[p.key] or '—'}{note}")
     return 0
 

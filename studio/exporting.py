@@ -48,18 +48,21 @@ CancelCheck = Callable[[], bool]
 __all__ = ["ExportService", "ExportPreset", "custom", "programme_tags"]
 
 
-def programme_tags(programme: Programme, title: str = "", station: str = "") -> Tags:
-    """The ID3 tags of an export: the title given, else the programme's; the programme's own
-    station, else the station named in the settings."""
+def programme_tags(programme: Programme, title: str = "", settings=None) -> Tags:
+    """The ID3 tags of an export: the title given, else the programme's; its properties, the
+    station and commune falling back to the settings (studio.properties). The commune has no
+    ID3 frame of its own: it goes in the comment when the programme has none."""
     from export.encoders import Tags
+    from studio.properties import properties
 
+    props = properties(programme, settings)
     return Tags(
-        title=title or programme.title,
-        station=programme.meta("station") or station,
-        category=programme.meta("category"),
-        author=programme.meta("author"),
-        date=programme.meta("date"),
-        comment=programme.meta("comment"),
+        title=title or props["title"],
+        station=props["station"],
+        category=props["category"],
+        author=props["author"],
+        date=props["date"],
+        comment=programme.meta("comment") or props["commune"],
     )
 
 
@@ -129,19 +132,8 @@ class ExportService:
 
     # --- exporting --------------------------------------------------------------------------
 
-    def station(self) -> str:
-        return self.settings.get("station_name") if self.settings is not None else ""
-
     def tags(self, programme: Programme, title: str = "") -> Tags:
-        from studio.properties import properties
-
-        props = properties(programme, self.settings)
-        tags = programme_tags(programme, title, props["station"])
-        if props["commune"] and not tags.comment:  # the commune has no ID3 frame of its own
-            from dataclasses import replace
-
-            tags = replace(tags, comment=props["commune"])
-        return tags
+        return programme_tags(programme, title, self.settings)
 
     def file_name(
         self,

@@ -74,6 +74,14 @@ def parse_date(text: str) -> str:
     )
 
 
+def date_vi(iso: str) -> str:
+    """'2026-12-02' as the Vietnamese write it, '02/12/2026'; anything else unchanged."""
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
 def properties(programme: Programme, settings=None) -> dict[str, str]:
     """Every property as it will be used: the programme's own value, else the setting."""
     out: dict[str, str] = {}

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from audio.errors import StudioError
 from audio.errors import localized as _t
 from studio.history import Description
-from studio.properties import PROPERTIES, properties, set_properties
+from studio.properties import PROPERTIES, date_vi, properties, set_properties
 from ui.window.feature import Feature
 
 SET_PROPERTIES = Description(
@@ -74,12 +74,8 @@ class PropertiesFeature(Feature):
     def dialog(self) -> PropertiesDialog:
         w = self.window
         programme = w.editor.programme
-        own = {p.key: programme.title if p.key == "title" else programme.meta(p.key)
-               for p in PROPERTIES}  # fmt: skip
-        date = own.get("date", "")
-        if date:  # shown the Vietnamese way
-            y, m, d = date.split("-")
-            own["date"] = f"{d}/{m}/{y}"
+        own = properties(programme)  # without settings: only the programme's own values
+        own["date"] = date_vi(own["date"])
         defaults = properties(programme.with_changes(title="", metadata=()), w.settings)
         return PropertiesDialog(own, defaults, w)
 
