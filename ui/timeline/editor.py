@@ -43,6 +43,13 @@ class Editor(QObject):
         self.current_track = 0
         self.snapping = True
         self.timeline_listeners: list[Callable[[Timeline], None]] = []
+        self.balancer: Callable[[Programme], Programme] | None = None
+
+    def set_balancer(self, balancer: Callable[[Programme], Programme] | None) -> None:
+        """Balance every edit (studio.balance.Balancer), in this session and the next ones."""
+        self.balancer = balancer
+        self.session.set_balance(balancer)
+        self._emit_changed()
 
     # --- state -----------------------------------------------------------------------------
 
@@ -61,6 +68,7 @@ class Editor(QObject):
     def set_session(self, session: Session) -> None:
         self.session.close()
         self.session = session
+        session.set_balance(self.balancer)
         self.selection = []
         self.range = None
         self.playhead = 0
@@ -98,7 +106,7 @@ class Editor(QObject):
 
     def commit_preview(self, description: Description) -> bool:
         was_dirty = self.session.dirty
-        changed = self.session.history.commit_preview(description)
+        changed = self.session.commit_preview(description)
         self._validate_selection()
         self._emit_changed()
         if changed:
