@@ -68,6 +68,37 @@ def clip_gain_curve(clip: Clip, first: int, count: int) -> np.ndarray | None:
     return curve.astype(np.float32)
 
 
+def _flat_db(points, first: int, last: int) -> float | None:
+    """The envelope's value when it is flat over clip-relative frames [first, last), else
+    None (linear in dB between points: flat when every point there has the edge value)."""
+    xs = np.fromiter((p.frame for p in points), np.float64, len(points))
+    ys = np.fromiter((p.gain_db for p in points), np.float64, len(points))
+    a, b = np.interp([first, last - 1], xs, ys)
+    if a != b:
+        return None
+    inside = ys[(xs > first) & (xs < last - 1)]
+    return float(a) if not len(inside) or bool(np.all(inside == a)) else None
+
+
+def flat_gain_db(clip: Clip, first: int, count: int) -> float | None:
+    """The clip's envelopes (own and ducking) as one dB value when no fade touches frames
+    [first, first+count) and both are flat there, else None. A ducked bed is flat almost
+    everywhere (up, or down under the voice): this spares a per-frame curve for most blocks."""
+    last = first + count
+    if (clip.fade_in and first < clip.fade_in) or (
+        clip.fade_out and last > clip.length - clip.fade_out
+    ):
+        return None
+    total = 0.0
+    for envelope in (clip.envelope, clip.duck):
+        if envelope:
+            value = _flat_db(envelope, first, last)
+            if value is None:
+                return None
+            total += value
+    return total
+
+
 def _mix_clip(
     out: np.ndarray, track: Track, clip: Clip, block_start: int, source: np.ndarray
 ) -> None:
@@ -84,9 +115,10 @@ def _mix_clip(
     if n <= 0:
         return  # the clip runs past the end of its source: silence
     chunk = source[src_lo:src_hi]
-    gain = db_to_gain(clip.played_gain_db + track.gain_db)
+    flat = flat_gain_db(clip, rel, n) if clip.envelope or clip.duck else None
+    gain = db_to_gain(clip.played_gain_db + track.gain_db + (flat or 0.0))
     left, right = pan_gains(track.pan, chunk.shape[1])
-    curve = clip_gain_curve(clip, rel, n)
+    curve = None if flat is not None else clip_gain_curve(clip, rel, n)
     dst = out[lo - block_start : lo - block_start + n]
     if chunk.shape[1] == 1:
         mono = chunk[:, 0] * np.float32(gain) if curve is None else chunk[:, 0] * (curve * gain)

@@ -188,3 +188,29 @@ def test_render_reuses_the_output_buffer(tmp_path, store):
     out = render(tl, sources, RATE, 4096, out=buf)
     assert out.base is buf or out is buf
     np.testing.assert_allclose(out, render(tl, sources, RATE, 4096))
+
+
+def test_flat_stretches_of_an_envelope_render_as_the_per_frame_curve_would():
+    """A ducked bed is flat almost everywhere: those blocks take a scalar gain, and the result
+    equals the per-frame curve's to float precision, across ramps and block edges."""
+    from audio.mixer import flat_gain_db
+
+    rng = np.random.default_rng(5)
+    src = rng.standard_normal((RATE * 4, 2)).astype(np.float32) * np.float32(0.1)
+    points = (
+        EnvelopePoint(0, 0.0),
+        EnvelopePoint(RATE, 0.0),
+        EnvelopePoint(RATE + 4800, -12.0),
+        EnvelopePoint(3 * RATE, -12.0),
+        EnvelopePoint(3 * RATE + 9600, 0.0),
+        EnvelopePoint(4 * RATE, 0.0),
+    )
+    clip = Clip("s", 0, RATE * 4, duck=points, gain_db=-2.0)
+    assert flat_gain_db(clip, RATE * 2, 1000) == -12.0
+    assert flat_gain_db(clip, RATE - 10, 1000) is None
+    assert flat_gain_db(clip.with_changes(fade_in=RATE * 3), RATE * 2, 1000) is None
+    tl = Timeline(RATE, (Track("b", (clip,)),))
+    got = np.concatenate(list(render_blocks(tl, {"s": src}.__getitem__, block=7_777)))
+    curve = clip_gain_curve(clip, 0, RATE * 4)
+    want = src * (curve * np.float32(10 ** (-2 / 20)))[:, None]
+    np.testing.assert_allclose(got, want, atol=1e-6)
