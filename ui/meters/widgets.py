@@ -332,17 +332,20 @@ class PeakBar(QWidget):
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_levels(self, peaks) -> None:
-        """`peaks`: linear peak per channel (None: silence)."""
+        """`peaks`: linear peak per channel; None: silence now (stopped, or another
+        programme), drawn at once rather than left to fall."""
         if peaks is None:
-            new = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
-        else:
-            try:
-                values = [float(v) for v in peaks][:2] or [0.0]
-            except TypeError:
-                values = [float(peaks)]
-            new = [20 * math.log10(v) if v > 1e-6 else PEAK_FLOOR_DB for v in values]
-            if len(new) == 1:
-                new *= 2
+            if self.levels_db != [PEAK_FLOOR_DB, PEAK_FLOOR_DB]:
+                self.levels_db = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
+                self.update()
+            return
+        try:
+            values = [float(v) for v in peaks][:2] or [0.0]
+        except TypeError:
+            values = [float(peaks)]
+        new = [20 * math.log10(v) if v > 1e-6 else PEAK_FLOOR_DB for v in values]
+        if len(new) == 1:
+            new *= 2
         # a quick rise and a gentle fall read better than raw block peaks
         self.levels_db = [max(n, o - 1.5) for n, o in zip(new, self.levels_db, strict=False)]
         self.update()
