@@ -520,7 +520,7 @@
         <message>
             <location filename="../../ui/meters/feature.py" line="40" />
             <source>Loudness over time (after export)</source>
-            <translation>Độ to theo thời gian (sau khi xuất)</translation>
+            <translation>Độ lớn theo thời gian (sau khi xuất)</translation>
         </message>
     </context>
     <context>
@@ -815,7 +815,7 @@
         <message>
             <location filename="../../ui/window/dialogs.py" line="33" />
             <source>Loudspeakers: −16 LUFS, mono 64 kbps</source>
-            <translation>Loa truyền thanh: −16 LUFS, mono 64 kbps</translation>
+            <translation>Loa truyền thanh: −16 LUFS, một kênh 64 kbps</translation>
         </message>
         <message>
             <location filename="../../ui/window/dialogs.py" line="34" />

@@ -102,7 +102,7 @@ class LoudnessMeterBar(QWidget):
 
     def _update_tooltip(self) -> None:
         self.setToolTip(
-            tr("Peak {peak} dBTP, momentary {m} LUFS, short-term {s} LUFS")
+            tr("Peak {peak} dBFS, momentary {m} LUFS, short-term {s} LUFS")
             .replace("{peak}", _fmt(self.peak_db))
             .replace("{m}", _fmt(self.momentary_lufs))
             .replace("{s}", _fmt(self.short_term_lufs))
@@ -120,12 +120,15 @@ class LoudnessMeterBar(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
         p.setFont(font)
-        label_h = p.fontMetrics().height() + 2
-        top, bottom = 4.0, h - label_h
-        height = bottom - top
         scale_w = 22.0
         bar_w = (w - scale_w - 8) / 3.0
         labels = [tr("Pk"), tr("M"), tr("S")]
+        # a label wider than its bar ("Tức thời", "Ngắn hạn") wraps onto a second line
+        fm = p.fontMetrics()
+        lines = 2 if any(fm.horizontalAdvance(t) > bar_w - 1 for t in labels) else 1
+        label_h = lines * fm.height() + 2
+        top, bottom = 4.0, h - label_h
+        height = bottom - top
         values = [self.peak_db, self.momentary_lufs, self.short_term_lufs]
         limits = [self.ceiling_dbtp, self.target_lufs, self.target_lufs]
         for i, (label, value, limit) in enumerate(zip(labels, values, limits, strict=True)):
@@ -144,7 +147,11 @@ class LoudnessMeterBar(QWidget):
             p.drawLine(QPointF(x, y_lim), QPointF(x + bar_w - 3, y_lim))
             p.setPen(self.palette().windowText().color())  # drawn on the window, not a bar
             p.drawText(
-                QRectF(x, bottom + 1, bar_w - 3, label_h), Qt.AlignmentFlag.AlignCenter, label
+                QRectF(x - 1, bottom + 1, bar_w - 1, label_h),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                label,
             )
         hold = self.hold_db()
         if hold is not None:
