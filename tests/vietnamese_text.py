@@ -11,8 +11,9 @@ have a Vietnamese shape are listed in `ENGLISH_LOOKALIKES`. Words with Vietnames
 
 `visible_texts(window)` gathers what a user reads: the window and dock titles, the tabs of
 tabbed docks, menu titles and actions (all menus, opened or not), toolbar actions, and the
-text of every visible label, button, group box, tab widget, line edit placeholder and
-column heading of a list or table (dialog button boxes are buttons too). Each entry says where it was found, for a readable failure.
+text of every visible label, button, group box, tab widget, line edit placeholder, the
+choices of a (non-editable) drop-down list and the column headings of a table (dialog button
+boxes are buttons too). Each entry says where it was found, for a readable failure.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QComboBox,
     QDockWidget,
     QGroupBox,
     QLabel,
@@ -90,6 +92,8 @@ ALLOWED = {
         "Delete",
         "Backspace",
         "Studio",
+        "UBND",  # Uỷ ban nhân dân
+        "BTTTT",  # Bộ Thông tin và Truyền thông (Thông tư 39/2020/TT-BTTTT)
     ]
 }
 ENGLISH_LOOKALIKES = {"the", "can", "cut", "gain", "pan", "ok", "on", "up", "and", "no", "me"}
@@ -153,6 +157,19 @@ def visible_texts(window: QMainWindow, tooltips: bool = False) -> list[tuple[str
         inner = dock.widget()
         if inner is not None and not inner.isVisibleTo(window):
             widgets += [inner, *(w for w in inner.findChildren(QWidget) if w.isVisibleTo(inner))]
+    return [(where, text) for where, text in out + widget_texts(widgets, window, tooltips) if text]
+
+
+def dialog_texts(dialog: QWidget, tooltips: bool = False) -> list[tuple[str, str]]:
+    """(where, text) for everything a user reads in a shown dialog."""
+    widgets = [w for w in dialog.findChildren(QWidget) if w.isVisibleTo(dialog)]
+    out = [("window title", dialog.windowTitle()), *widget_texts(widgets, dialog, tooltips)]
+    return [(where, text) for where, text in out if text]
+
+
+def widget_texts(widgets, root: QWidget, tooltips: bool = False) -> list[tuple[str, str]]:
+    """(where, text) of the labels, buttons, … among `widgets` (shown inside `root`)."""
+    out: list[tuple[str, str]] = []
     for w in widgets:
         kind = type(w).__name__
         name = w.objectName() or kind
@@ -162,6 +179,9 @@ def visible_texts(window: QMainWindow, tooltips: bool = False) -> list[tuple[str
             out.append((f"button {name}", w.text()))
         elif isinstance(w, QGroupBox):
             out.append((f"group box {name}", w.title()))
+        elif isinstance(w, QComboBox) and not w.isEditable():
+            for i in range(w.count()):
+                out.append((f"choice of {name}", w.itemText(i)))
         elif isinstance(w, QLineEdit) and w.placeholderText():
             out.append((f"placeholder {name}", w.placeholderText()))
         header = (
@@ -171,7 +191,7 @@ def visible_texts(window: QMainWindow, tooltips: bool = False) -> list[tuple[str
             if isinstance(w, QTreeView)
             else None
         )
-        if header is not None and header.isVisibleTo(window) and w.model() is not None:
+        if header is not None and header.isVisibleTo(root) and w.model() is not None:
             for i in range(header.count()):
                 heading = w.model().headerData(i, Qt.Orientation.Horizontal)
                 if isinstance(heading, str) and not header.isSectionHidden(i):
@@ -181,14 +201,21 @@ def visible_texts(window: QMainWindow, tooltips: bool = False) -> list[tuple[str
                 out.append((f"tab of {name}", w.tabText(i)))
         if tooltips and w.toolTip():
             out.append((f"tooltip of {name}", w.toolTip()))
-    return [(where, text) for where, text in out if text]
+    return out
 
 
-def english_in(window: QMainWindow, tooltips: bool = False) -> list[str]:
-    """One line per text that has English in it: "where: text [words]"."""
+def english_in(window: QWidget, tooltips: bool = False, names=()) -> list[str]:
+    """One line per text of a main window or a shown dialog that has English in it:
+    "where: text [words]". `names` are not ours to translate (sound devices and host APIs
+    as the system calls them, "English" in the language list): left out of every text."""
     lines = []
-    for where, text in visible_texts(window, tooltips):
-        words = english_words(text)
+    texts = visible_texts if isinstance(window, QMainWindow) else dialog_texts
+    names = sorted(set(names), key=len, reverse=True)
+    for where, text in texts(window, tooltips):
+        shown = text
+        for name in names:
+            shown = shown.replace(name, " ")
+        words = english_words(shown)
         if words:
             lines.append(f"{where}: {text!r} {words}")
     return sorted(set(lines))

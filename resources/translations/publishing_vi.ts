@@ -357,7 +357,7 @@
     </message>
     <message>
         <source>Push to destination</source>
-        <translation>Gửi tới nơi nhận</translation>
+        <translation>Gửi đến nơi nhận</translation>
     </message>
     <message>
         <source>Title</source>
