@@ -68,3 +68,16 @@ def test_check_boxes_and_spin_arrows_stand_out(qtbot, dark):
     spin.setEnabled(False)
     image = spin.grab().toImage()
     assert brightest(image, w - 17, 0, w, image.height()) <= 140  # dim when disabled
+
+
+def test_the_track_header_meter_trough_is_dark_in_the_dark_theme(qtbot, dark):
+    from ui.meters.widgets import PeakBar
+
+    bar = PeakBar(vertical=False)
+    qtbot.addWidget(bar)
+    bar.resize(200, 5)
+    bar.show()
+    assert brightest(bar.grab().toImage()) < 100  # silence: only the trough shows
+    apply_theme("light")
+    bar.update()
+    assert brightest(bar.grab().toImage()) > 180  # a light trough on a light window

@@ -359,7 +359,9 @@ class PeakBar(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#3a3d43") if self.vertical else QColor("#c9cdd4"))
+        # the trough: dark on a dark window (the dark theme) and in a mixer strip
+        dark = self.vertical or self.palette().window().color().lightness() < 128
+        p.fillRect(self.rect(), QColor("#3a3d43") if dark else QColor("#c9cdd4"))
         n = len(self.levels_db)
         for i, db in enumerate(self.levels_db):
             frac = max(0.0, min(1.0, (db - PEAK_FLOOR_DB) / -PEAK_FLOOR_DB))
