@@ -140,11 +140,20 @@ def render(
     start: int,
     frames: int,
     out: np.ndarray | None = None,
+    track_peaks: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mix timeline frames [start, start+frames) into a (frames, 2) float32 array.
 
     `out`, when given, is overwritten and returned (no allocation for the result itself).
     Frames outside every clip are silence; negative `start` is allowed (pre-roll).
+
+    `track_peaks`, when given (shape (n, 2), float32), is overwritten with each track's
+    linear peak per channel in this block, after the track's gain and pan and before the
+    master gain (a channel strip's meter), indexed like `timeline.tracks`; a silent, muted or
+    soloed-out track reads 0, and tracks past row n are not measured. A track with clips in
+    the block is then mixed into `scratch` (frames, 2), allocated when not given, and added
+    to `out`: one add and one min/max more per sounding track.
     """
     if out is None:
         out = np.zeros((frames, 2), dtype=np.float32)
@@ -152,14 +161,66 @@ def render(
         out = out[:frames]
         out.fill(0.0)
     end = start + frames
-    for track in timeline.audible_tracks():
-        for clip in track.clips:
-            if clip.start >= end or clip.end <= start:
-                continue
-            _mix_clip(out, track, clip, start, sources(clip.source_id))
+    if track_peaks is not None:
+        _render_metered(timeline, sources, start, out, track_peaks, scratch)
+    else:
+        for track in timeline.audible_tracks():
+            for clip in track.clips:
+                if clip.start >= end or clip.end <= start:
+                    continue
+                _mix_clip(out, track, clip, start, sources(clip.source_id))
     if timeline.master_gain_db:
         out *= np.float32(db_to_gain(timeline.master_gain_db))
     return out
+
+
+def channel_peaks(block: np.ndarray, dest: np.ndarray, work: np.ndarray) -> None:
+    """Write the linear peak of each channel of `block` (frames, 2) into `dest` (2,).
+
+    `work` (at least block's shape, float32; may be `block` itself, which is then
+    overwritten) holds |block|: two contiguous column maxima cost about a fifth of
+    `np.abs(block).max(axis=0)` (a strided reduction) and allocate nothing large."""
+    n = len(block)
+    if n == 0:
+        dest[:] = 0.0
+        return
+    mag = np.abs(block, out=work[:n])
+    dest[0] = mag[:, 0].max()
+    dest[1] = mag[:, 1].max()
+
+
+def _render_metered(
+    timeline: Timeline,
+    sources: SourceFrames,
+    start: int,
+    out: np.ndarray,
+    track_peaks: np.ndarray,
+    scratch: np.ndarray | None,
+) -> None:
+    """`render`'s loop with a peak per track (see `render`)."""
+    frames = len(out)
+    end = start + frames
+    track_peaks.fill(0.0)
+    audible = {id(t) for t in timeline.audible_tracks()}
+    rows = len(track_peaks)
+    for index, track in enumerate(timeline.tracks):
+        if id(track) not in audible:
+            continue
+        clips = [c for c in track.clips if c.start < end and c.end > start]
+        if not clips:
+            continue
+        if index >= rows:  # not measured: mixed as without meters
+            for clip in clips:
+                _mix_clip(out, track, clip, start, sources(clip.source_id))
+            continue
+        if scratch is None or len(scratch) < frames:
+            scratch = np.zeros((frames, 2), dtype=np.float32)
+        buf = scratch[:frames]
+        buf.fill(0.0)
+        for clip in clips:
+            _mix_clip(buf, track, clip, start, sources(clip.source_id))
+        out += buf
+        channel_peaks(buf, track_peaks[index], work=buf)
 
 
 def render_blocks(

@@ -52,6 +52,10 @@ class FakePlayer:
     def levels(self):
         return [0.5, 0.25]
 
+    def track_levels(self):
+        tracks = len(self.timelines[-1].tracks) if self.timelines else 0
+        return np.full((tracks, 2), 0.5, np.float32)
+
 
 def fake_factory(sources, rate, device=None):
     return FakePlayer(sources, rate=rate, device=device)

@@ -68,10 +68,17 @@ def choose_font(app: QApplication) -> str:
     return current  # nothing better installed; Qt's fallback fonts may still cover it
 
 
-def apply_theme(theme: str) -> None:
-    app = QApplication.instance()
+def style_sheet(theme: str) -> str:
+    """The theme's style sheet, with `@images/` pointing at resources/styles/images/ (a style
+    sheet's url() is relative to the working directory, not to the .qss file); "" when the
+    file cannot be read."""
     qss = STYLES / f"{'dark' if theme == 'dark' else 'light'}.qss"
     try:
-        app.setStyleSheet(qss.read_text("utf-8"))
+        text = qss.read_text("utf-8")
     except OSError:
-        app.setStyleSheet("")
+        return ""
+    return text.replace("@images/", (STYLES / "images").as_posix() + "/")
+
+
+def apply_theme(theme: str) -> None:
+    QApplication.instance().setStyleSheet(style_sheet(theme))

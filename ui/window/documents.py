@@ -292,9 +292,9 @@ class DocumentActions:
                 ).message()
             )
             return None
-        stem = (
-            self.editor.session.path.stem if self.editor.session.path else p.title
-        ) or "bulletin"
+        stem = (self.editor.session.path.stem if self.editor.session.path else p.title) or (
+            Path(self.exports.file_name(p)).stem  # the default title, slugged for the preset
+        )
         ext = self.export_preset().extension
         path = self.prompts.export_path(str(self.home.exports / f"{stem}.{ext}"), ext)
         if path:
