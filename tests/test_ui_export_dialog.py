@@ -76,9 +76,22 @@ def drive_modal(qtbot, steps):
     return errors
 
 
-def test_the_dialog_exports_the_chosen_preset_target_name_and_folder(qtbot, window, tmp_path):
+def test_the_dialog_exports_the_chosen_preset_target_name_and_folder(
+    qtbot, window, tmp_path, monkeypatch
+):
     out = tmp_path / "gửi tỉnh"
     seen = {}
+    import ui.window.documents as documents
+
+    real_run_export = documents.run_export
+    choices = []
+    monkeypatch.setattr(
+        documents,
+        "run_export",
+        lambda service, programme, choice, progress=None: (
+            choices.append(choice) or real_run_export(service, programme, choice, progress)
+        ),
+    )
 
     def steps(d: ExportDialog) -> None:
         seen["preset"] = d.preset_box.currentData()  # the user's chosen one: loudspeaker
@@ -113,6 +126,7 @@ def test_the_dialog_exports_the_chosen_preset_target_name_and_folder(qtbot, wind
     )
     assert seen["from"] == str(window.home.exports)  # no export yet: the home's exports
     assert job is not None and job.result is not None
+    assert [(c.auto_level, c.duck, c.preset.name) for c in choices] == [(True, False, "custom")]
     target = out / "Bản tin chiều.mp3"
     assert [p.name for p in out.iterdir() if p.suffix == ".mp3"] == [target.name]
     info = sf.info(str(target))

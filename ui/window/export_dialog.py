@@ -80,7 +80,7 @@ def _summary(p: ExportPreset) -> str:
     if p.format == "mp3":
         kind = f"MP3 {p.bitrate_kbps} kbps {'mono' if p.channels == 1 else 'stereo'}"
     else:
-        kind = f"{p.format.upper()} {p.rate // 1000} kHz {'mono' if p.channels == 1 else 'stereo'}"
+        kind = f"{p.format.upper()} {p.rate / 1000:g} kHz {'mono' if p.channels == 1 else 'stereo'}"
     return f"{kind}, {p.target_lufs:g} LUFS, {p.ceiling_dbtp:g} dBTP".replace("-", "−")
 
 
@@ -113,7 +113,6 @@ class ExportDialog(QDialog):
         for p in self.presets:
             self.preset_box.addItem(p.title(lang), p.name)
         self.custom_note = QLabel()
-        self.custom_note.setWordWrap(True)
         self.custom_note.setObjectName("customNote")
         self.format_box = QComboBox()
         for fmt in dict.fromkeys(p.format for p in self.presets):  # as the presets allow
@@ -237,6 +236,7 @@ class ExportDialog(QDialog):
     def _values_changed(self, *_args) -> None:
         if self._filling:
             return
+        rows_before = (self.bitrate_box.isVisibleTo(self), self.custom_note.isVisibleTo(self))
         mp3 = self.format_box.currentData() == "mp3"
         self.form.setRowVisible(self.bitrate_box, mp3)
         self.form.setRowVisible(self.channels_box, mp3)
@@ -251,16 +251,28 @@ class ExportDialog(QDialog):
             self.custom_note.setText("")
             self.form.setRowVisible(self.custom_note, False)
         else:
+            # one line (a wrapped label in a form row is cut short); the base is in the box above
             self.custom_note.setText(
-                localized("Custom: %1 (based on “%2”)", "Tuỳ chỉnh: %1 (dựa trên “%2”)")
-                .replace("%1", _summary(p))
-                .replace("%2", _short_title(self.base(), lang))
+                localized("Custom: %1", "Tuỳ chỉnh: %1").replace("%1", _summary(p))
+            )
+            self.custom_note.setToolTip(
+                localized("Based on “%1”", "Dựa trên “%1”").replace(
+                    "%1", _short_title(self.base(), lang)
+                )
             )
             self.form.setRowVisible(self.custom_note, True)
+        if rows_before != (mp3, self.custom_note.isVisibleTo(self)):
+            self._fit()
         if not self._name_edited:
             self.name.setText(self.name_for(p))
         elif self.name.text().strip():
             self.name.setText(_name_with_extension(self.name.text().strip(), p.extension))
+
+    def _fit(self) -> None:
+        """Grow or shrink to the rows shown (hidden rows would leave a gap)."""
+        if self.isVisible():
+            self.layout().activate()
+            self.resize(self.width(), self.sizeHint().height())
 
     # --- the file -----------------------------------------------------------------------------
 
