@@ -22,7 +22,12 @@ _translators: list[QTranslator] = []
 
 def load_translations(app: QApplication, lang: str) -> list[str]:
     """Install every `resources/translations/*_<lang>.qm` (each area ships its own) and Qt's
-    own translations for standard dialogs. Returns the files loaded."""
+    own translations for its standard dialogs and buttons. Returns the files loaded.
+
+    Qt ships no Vietnamese, so ours is among them: `qtbase_vi.qm` (the file dialog, message
+    box buttons, text-field menus, …; contexts and source strings exactly as Qt 6 says them).
+    Qt's own file for `lang` is used only when resources has none. "en" installs nothing:
+    every source string, ours and Qt's, is English."""
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
@@ -35,6 +40,8 @@ def load_translations(app: QApplication, lang: str) -> list[str]:
             app.installTranslator(t)
             _translators.append(t)
             loaded.append(qm.name)
+    if f"qtbase_{lang}.qm" in loaded:
+        return loaded
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     t = QTranslator(app)
     if t.load(QLocale(lang), "qtbase", "_", qt_dir):

@@ -486,7 +486,15 @@
             <source>Exporting MP3</source>
             <translation>Đang xuất MP3</translation>
         </message>
-    </context>
+        <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Xuất tệp…</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Đang xuất</translation>
+    </message>
+</context>
     <context>
         <name>MetersFeature</name>
         <message>
