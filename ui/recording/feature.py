@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea
 
@@ -47,6 +47,12 @@ class RecordingFeature(Feature):
         # A feature that started the panel's take for itself (the script's item takes) gets
         # that one take instead of the playhead: set before starting, cleared once it is used.
         self.take_owner = None
+        self._panel_take_start = 0
+        self._panel_take_track = 0
+        # The take grows on its track and the playhead runs with it: read on the GUI timer
+        # from the recorder's published peaks (the audio thread never touches Qt).
+        self._live_timer = QTimer(window, interval=33)
+        self._live_timer.timeout.connect(self.show_live)
         self._add_actions()
         self._install_panel()
 
@@ -86,8 +92,7 @@ class RecordingFeature(Feature):
         self.dock = self.window.add_dock(
             "recording", scroller, self.tr("Recording"), tab_with=self._library_dock()
         )
-        self._panel_take_start = 0
-        self.panel.record_button.toggled.connect(self._panel_record_toggled)
+        self.panel.recordingStarted.connect(lambda: self._panel_record_toggled(True))
         self.panel.takeFinished.connect(self.place_panel_take)
         self.panel.problem.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
 
@@ -101,8 +106,32 @@ class RecordingFeature(Feature):
         return self.session.round_trip
 
     def _panel_record_toggled(self, on: bool) -> None:
-        if on:
-            self._panel_take_start = self.window.editor.playhead
+        """The panel's take began (its button, or the timer): it lands at the playhead."""
+        if on and self.take_owner is None:  # an owner (the script) places its take itself
+            ed = self.window.editor
+            self._panel_take_start = ed.playhead
+            if ed.timeline.tracks:
+                self._panel_take_track = self.session.take_track(ed.timeline, ed.current_track)
+            else:
+                self._panel_take_track = 0
+            self._live_timer.start()
+
+    def show_live(self) -> None:
+        """On the GUI timer: draw the take growing on its track(s), move the playhead to
+        where the recording is; once nothing records, stop drawing it."""
+        w = self.window
+        live = None
+        if self.session.overdubbing:
+            live = self.session.live_overdub()
+        elif self.session.recording:
+            live = self.session.live_take(self._panel_take_start, self._panel_take_track)
+        if live is None and not (self.session.overdubbing or self.session.recording):
+            self._live_timer.stop()
+            w.timeline_view.set_live(None)
+            return
+        w.timeline_view.set_live(live)
+        if live is not None:
+            w.editor.set_playhead(live.end)
 
     def place_panel_take(self, take) -> bool:
         """A take recorded with the panel's own button lands at the playhead where it began,
@@ -114,9 +143,10 @@ class RecordingFeature(Feature):
         if take is None or take.frames <= 0:
             return False
         ed = w.editor
+        w.timeline_view.set_live(None)
         if not ed.timeline.tracks:
             w.add_track()
-        track = self.session.take_track(ed.timeline, ed.current_track)
+        track = min(self._panel_take_track, len(ed.timeline.tracks) - 1)
         try:
             timeline = self.session.place_take(ed.timeline, take, self._panel_take_start, track)
         except StudioError as exc:
@@ -155,6 +185,7 @@ class RecordingFeature(Feature):
             return False
         self.act_record.setCheckable(True)
         self.act_record.setChecked(True)
+        self._live_timer.start()
         w.statusBar().showMessage(
             warning.message() if warning else self.tr("Recording… press R to stop.")
         )
@@ -193,6 +224,8 @@ class RecordingFeature(Feature):
         except StudioError as exc:
             w.prompts.error(exc.message())
             return None
+        finally:
+            w.timeline_view.set_live(None)
         if timeline is None:
             w.statusBar().showMessage(self.tr("Nothing was recorded."), 5000)
             return None

@@ -109,6 +109,7 @@ class RecordingPanel(QWidget):
     takeFinished = Signal(object)  # noqa: N815 - Qt naming; the finished audio.recording.Take
     dropoutSeen = Signal(object)  # noqa: N815 - an audio.recording.Dropout, as it happens
     problem = Signal(str)  # a message for the user (already in their language)
+    recordingStarted = Signal()  # noqa: N815 - a take began (the button or the timer)
 
     def __init__(self, session: RecordingSession, parent: QWidget | None = None):
         """StudioError when the computer has no input device at all."""
@@ -325,6 +326,7 @@ class RecordingPanel(QWidget):
         self.record_button.setChecked(True)
         self.record_button.setText(tr("Stop"))
         self.record_button.blockSignals(False)
+        self.recordingStarted.emit()
 
     def stop_recording(self):
         """Finish the take (announced with takeFinished) and return it, or None."""

@@ -28,7 +28,7 @@ from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
 from ui.timefmt import clock, ruler
-from ui.timeline.waveform import WaveformSource, WaveLane
+from ui.timeline.waveform import WaveformSource, WaveLane, live_columns
 
 RULER_H = 40
 TICKS_Y = 22  # time labels and ticks above, the marker band below
@@ -62,6 +62,8 @@ class Palette:
     ruler: QColor = field(default_factory=lambda: QColor("#e7e9ee"))
     text: QColor = field(default_factory=lambda: QColor("#1f2328"))
     playhead: QColor = field(default_factory=lambda: QColor("#d62728"))
+    recording: QColor = field(default_factory=lambda: QColor("#fbe3e1"))  # a take growing
+    recording_edge: QColor = field(default_factory=lambda: QColor("#c62828"))
     selection: QColor = field(default_factory=lambda: QColor("#f0a500"))
     range: QColor = field(default_factory=lambda: QColor(60, 120, 220, 50))
     marker: QColor = field(default_factory=lambda: QColor("#8e44ad"))
@@ -80,6 +82,8 @@ class Palette:
             text=QColor("#e6e6e6"),
             range=QColor(90, 150, 255, 60),
             fade=QColor(255, 255, 255, 150),
+            recording=QColor("#4a2323"),
+            recording_edge=QColor("#ff6b5e"),
         )
 
 
@@ -116,6 +120,9 @@ class TimelineView(QAbstractScrollArea):
         self._playhead_x: int | None = None
         self.paint_count = 0  # for benchmarks and tests: did a paint happen
         self.snap_frame: int | None = None  # where the current drag snapped, drawn as a line
+        # The take being recorded (studio.recording.LiveTake), drawn growing on its tracks
+        # until Stop makes it a clip; not part of the programme, so never an undo step.
+        self.live = None
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -181,7 +188,8 @@ class TimelineView(QAbstractScrollArea):
         w = max(self.viewport().width(), 1)
         tl = self.timeline
         extra = max(tl.rate * 30, int(w * self.frames_per_px * 0.5))
-        total_px = int((tl.length + extra) / self.frames_per_px)
+        length = max(tl.length, self.live.end if self.live is not None else 0)
+        total_px = int((length + extra) / self.frames_per_px)
         hbar = self.horizontalScrollBar()
         hbar.setRange(0, max(0, min(total_px - w, MAX_SCROLL_PX)))
         hbar.setPageStep(w)
@@ -216,6 +224,21 @@ class TimelineView(QAbstractScrollArea):
     def scroll_to_frame(self, frame: int, fraction: float = 0.1) -> None:
         x = frame / self.frames_per_px - self.viewport().width() * fraction
         self.horizontalScrollBar().setValue(int(max(0, x)))
+
+    def set_live(self, live) -> None:
+        """Show the take being recorded (a studio.recording.LiveTake) or, with None, stop
+        showing it. Only the strip where it grew since the last call is repainted."""
+        old, self.live = self.live, live
+        if live is None or old is None or old.columns.keys() != live.columns.keys():
+            self._update_scrollbars()
+            self.viewport().update()
+            return
+        if live.end // self.timeline.rate != old.end // self.timeline.rate:
+            self._update_scrollbars()  # once a second is enough for the scroll range
+        x0 = int(math.floor(self.x_of(min(old.end, live.end)))) - 2
+        x1 = int(math.ceil(self.x_of(live.end))) + 2
+        for t in live.columns:
+            self.viewport().update(QRect(x0, self.track_top(t), x1 - x0, self.track_height))
 
     # --- reacting --------------------------------------------------------------------------
 
@@ -436,6 +459,52 @@ class TimelineView(QAbstractScrollArea):
             del image, buffer
         for i, clip, rect in visible:
             self._paint_clip_overlay(p, t, i, clip, rect, (t, i) in selected, edge_c)
+        live = self.live
+        if live is not None and t in live.columns and live.length > 0:
+            self._paint_live(p, t, top, rx0, rx1, live)
+
+    def _paint_live(self, p, t, top, rx0, rx1, live) -> None:
+        """The take being recorded on track `t`: a red clip growing with its waveform."""
+        pal = self.palette_
+        th = self.track_height
+        rect = QRectF(
+            self.x_of(live.start),
+            top + 2,
+            max(self.x_of(live.end) - self.x_of(live.start), 1.0),
+            th - 4,
+        )
+        p.setPen(QPen(pal.recording_edge, 1.5))
+        p.setBrush(pal.recording)
+        p.drawRoundedRect(rect.intersected(QRectF(rx0 - 4, top, rx1 - rx0 + 8, th)), 3, 3)
+        cx0 = max(rx0, int(math.floor(rect.left())))
+        cx1 = min(rx1, int(math.ceil(rect.right())))
+        if cx1 > cx0:
+            fpp = self.frames_per_px
+            hscroll = self.horizontalScrollBar().value()
+            first = (cx0 + hscroll) * fpp - live.start + live.source_offset
+            cols = live_columns(
+                live.mins, live.maxs, live.columns[t], live.bucket, first, fpp, cx1 - cx0
+            )
+            if cols is not None:
+                lane = WaveLane(cx1 - cx0, th, TITLE_H + 2, th - TITLE_H - 6)
+                lane.add(0, cols[0], cols[1], 1.0)
+                buffer = lane.render(np.uint32(0xFF000000 | pal.recording_edge.rgb() & 0xFFFFFF))
+                image = QImage(
+                    buffer.data,
+                    cx1 - cx0,
+                    th,
+                    (cx1 - cx0) * 4,
+                    QImage.Format.Format_ARGB32_Premultiplied,
+                )
+                p.drawImage(cx0, top, image)
+                del image, buffer
+        if rect.width() > 60:
+            p.setPen(pal.recording_edge)
+            p.drawText(
+                QPointF(max(rect.left(), 0) + 6, rect.top() + TITLE_H - 4),
+                "● "
+                + self.tr("Recording %1").replace("%1", clock(live.length, self.timeline.rate)),
+            )
 
     def _paint_clip_overlay(self, p, t, i, clip, rect: QRectF, selected: bool, edge_c) -> None:
         """Title, fades, handles, gain line and selection of one clip. Details too small to
