@@ -794,7 +794,11 @@
             <source>Recovering recordings</source>
             <translation>Đang khôi phục bản thu</translation>
         </message>
-    </context>
+        <message>
+        <source>Record on the armed track from the playhead (R)</source>
+        <translation>Thu vào rãnh đã sẵn sàng thu, từ vị trí đầu phát (R)</translation>
+    </message>
+</context>
     <context>
         <name>SettingsDialog</name>
         <message>

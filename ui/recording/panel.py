@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from audio.errors import StudioError, current_language
 from studio.recording import CHECK_SECONDS, RATES, RecordingSession
+from ui.recording.input_bar import style_record_button
 
 SILENCE_LUFS = -70.0  # the momentary reading below which the panel shows "—"
 
@@ -109,6 +110,7 @@ class RecordingPanel(QWidget):
     takeFinished = Signal(object)  # noqa: N815 - Qt naming; the finished audio.recording.Take
     dropoutSeen = Signal(object)  # noqa: N815 - an audio.recording.Dropout, as it happens
     problem = Signal(str)  # a message for the user (already in their language)
+    levelsRead = Signal(object)  # noqa: N815 - audio.recording.InputLevels, or None (closed)
     recordingStarted = Signal()  # noqa: N815 - a take began (the button or the timer)
 
     def __init__(self, session: RecordingSession, parent: QWidget | None = None):
@@ -133,6 +135,7 @@ class RecordingPanel(QWidget):
         self.check_result.setWordWrap(True)
         self.record_button = QPushButton(tr("Record"))
         self.record_button.setCheckable(True)
+        style_record_button(self.record_button)
         self.elapsed = QLabel("00:00.0")
         self.dropouts = QListWidget()
         self.dropouts.setMaximumHeight(90)
@@ -274,6 +277,7 @@ class RecordingPanel(QWidget):
     def stop_monitoring(self) -> None:
         self._tick.stop()
         self.meter.set_levels((), ())  # the input is closed: no stale level stays up
+        self.levelsRead.emit(None)
         self._show_loudness(None)
         take = self.session.stop_monitoring()
         if take is not None:
@@ -384,6 +388,7 @@ class RecordingPanel(QWidget):
             levels = state.levels
             self.meter.set_levels(levels.peaks, levels.clipped)
             self._show_loudness(levels.momentary_lufs)
+            self.levelsRead.emit(levels)
         if state.timer_started:
             self.timer_enabled.setChecked(False)
             self._show_recording(state.notice)
