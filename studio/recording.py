@@ -49,6 +49,7 @@ from studio.takes import (
     armed_inputs,
     place_take,
     recover_unfinished_takes,
+    take_name,
 )
 
 RATES = devices.SUPPORTED_RATES
@@ -322,7 +323,7 @@ class RecordingSession:
             source_id=info.source_id,
             start=start,
             length=info.frames,
-            name=Path(take.path).stem,
+            name=take_name(timeline, track),
             auto_level=True,
         )
         return place_take(timeline, track, clip)

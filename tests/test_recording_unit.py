@@ -34,7 +34,6 @@ from studio.takes import (
     place_take,
     recover_unfinished_takes,
     select_take,
-    takes_lane_name,
 )
 
 RATE = 48_000
@@ -241,18 +240,19 @@ def test_place_take_keeps_older_takes_selectable():
         ("old", 5 * RATE, 5 * RATE, 5 * RATE),
     ]
     assert main[0].fade_in == 100 and main[0].fade_out == 0 and main[2].fade_out == 100
-    lane = tl2.tracks[tl2.track_index(takes_lane_name("Voice"))]
-    assert lane.mute
-    assert [(c.source_id, c.start, c.length, c.source_offset) for c in lane.clips] == [
+    assert len(tl2.tracks) == 1  # the older take is an alternative of the track, not a track
+    assert [(c.source_id, c.start, c.length, c.source_offset) for c in tl2.tracks[0].takes] == [
         ("old", 2 * RATE, 3 * RATE, 2 * RATE)
     ]
-    # the older take can be chosen again; the newer one is then kept in the lane
+    # the older take can be chosen again; the newer one is then the alternative
     alts = alternative_takes(tl2, 0, 3 * RATE)
     assert [c.source_id for c in alts] == ["old"]
     tl3 = select_take(tl2, 0, alts[0])
     playing = [c.source_id for c in tl3.tracks[0].clips if c.start <= 3 * RATE < c.end]
     assert playing == ["old"]
     assert [c.source_id for c in alternative_takes(tl3, 0, 3 * RATE)] == ["new"]
+    assert [c.source_id for c in tl3.tracks[0].takes] == ["new"]
+    assert select_take(tl3, 0, tl3.tracks[0].takes[0]).tracks[0].clips == main  # and back
 
 
 def test_recover_unfinished_takes_into_the_media_store(tmp_path):

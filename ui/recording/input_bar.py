@@ -106,7 +106,7 @@ class InputMeter(QWidget):
         self.clipReset.emit()
 
     def clip_rect(self) -> QRectF:
-        return QRectF(self.width() - 64, 2, 62, self.height() - 4)
+        return QRectF(self.width() - 78, 2, 76, self.height() - 4)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.reset_clip()
@@ -118,7 +118,7 @@ class InputMeter(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         text = self.palette().windowText().color()
-        width = self.width() - 72
+        width = self.width() - 86
         bars_h = self.height() - 16
         trough = QRectF(0, 0, width, bars_h)
         p.fillRect(trough, QColor("#16181b"))
