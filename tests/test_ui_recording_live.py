@@ -118,3 +118,61 @@ def test_r_grows_the_take_on_the_armed_track_and_runs_the_playhead(qtbot, window
     assert view.live is None and rec.overdub is None
     new = [c for c in w.editor.timeline.tracks[0].clips if c.start == RATE // 2]
     assert new and new[0].length > RATE // 2
+
+
+def _panel_take(qtbot, w, rec, at: int, seconds: float) -> None:
+    w.editor.set_playhead(at)
+    rec.panel.record_button.click()
+    assert rec.session.recording, w.prompts.asked
+    qtbot.waitUntil(
+        lambda: w.timeline_view.live is not None and w.timeline_view.live.length > seconds * RATE,
+        timeout=10_000,
+    )
+    rec.panel.record_button.click()
+    qtbot.waitUntil(lambda: w.timeline_view.live is None, timeout=3000)
+
+
+def test_a_reread_keeps_the_old_take_in_the_lane_and_the_chooser_swaps_it(qtbot, window):
+    w, rec = window
+    w.add_track_defaults()
+    w.editor.set_track(0, history.TRACK_ARM, armed=True)
+    player = _tone_player(30.0)
+    player.play()
+    try:
+        _panel_take(qtbot, w, rec, RATE, 1.0)
+        _panel_take(qtbot, w, rec, RATE, 1.5)  # read again over the same place
+    finally:
+        player.stop()
+    tl = w.editor.timeline
+    assert [t.name for t in tl.tracks] == ["Giọng đọc", "Nhạc nền"]  # no extra track
+    assert len(w.mixer.strips) == 2  # nor a mixer strip
+    voice = tl.tracks[0]
+    assert [c.name for c in voice.clips] == ["Giọng đọc 2"]  # named after the track
+    assert [c.name for c in voice.takes] == ["Giọng đọc 1"]  # the first reading is kept
+    first, second = voice.takes[0], voice.clips[0]
+    assert first.start == second.start == RATE
+    view = w.timeline_view
+    assert view.lane_height(0) > 0 and view.lane_height(1) == 0
+    header = w.headers.headers[0]
+    assert header.takes.isVisibleTo(header) and not w.headers.headers[1].takes.isVisibleTo(header)
+    # the lane is drawn under the track: its take is found where it is painted
+    rect = view.take_rect(0, first)
+    assert rect.top() > view.clip_rect(0, second).bottom()
+    hit = view.take_at(rect.left() + 5, rect.center().y())
+    assert hit == (0, 0) and view.hit(rect.left() + 5, rect.center().y())[0] == "take"
+    before = w.editor.timeline
+    menu = view.take_menu(*hit)
+    assert "Giọng đọc 1" in menu.actions()[0].text()
+    menu.actions()[0].trigger()  # "Dùng bản thu này"
+    voice = w.editor.timeline.tracks[0]
+    playing = [c for c in voice.clips if c.start <= 2 * RATE < c.end]
+    assert [c.name for c in playing] == ["Giọng đọc 1"]
+    assert [c.name for c in voice.takes if c.start <= 2 * RATE < c.end] == ["Giọng đọc 2"]
+    assert w.editor.session.history.undo_description.en == "Chose another take"
+    w.act_undo.trigger()  # one undo step brings the second reading back
+    assert w.editor.timeline == before
+    voice = w.editor.timeline.tracks[0]
+    assert [c.name for c in voice.clips] == ["Giọng đọc 2"]
+    assert [c.name for c in voice.takes] == ["Giọng đọc 1"]
+    header.takes.click()  # fold the lane away: the clips get the whole row again
+    assert view.lane_height(0) == 0 and view.take_at(rect.left() + 5, rect.center().y()) is None

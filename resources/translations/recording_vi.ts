@@ -117,5 +117,13 @@
         <source>Recording %1</source>
         <translation>Đang thu %1</translation>
     </message>
+    <message>
+        <source>Use this take (“%1”)</source>
+        <translation>Dùng bản thu này (“%1”)</translation>
+    </message>
+    <message>
+        <source>Hide the other takes</source>
+        <translation>Ẩn các bản thu khác</translation>
+    </message>
 </context>
 </TS>

@@ -947,7 +947,15 @@
             <source>Pan</source>
             <translation>Cân bằng</translation>
         </message>
-    </context>
+        <message>
+        <source>Show or hide the other takes of this track</source>
+        <translation>Hiện hoặc ẩn các bản thu khác của rãnh này</translation>
+    </message>
+    <message>
+        <source>%1 other takes</source>
+        <translation>%1 bản thu khác</translation>
+    </message>
+</context>
     <context>
         <name>TrackHeaderPanel</name>
         <message>
