@@ -333,3 +333,33 @@ def test_a_device_that_will_not_open_leaves_no_empty_take(tmp_path):
         rec.open(take_path=folder / "t.wav")
     assert "Unplugged mixer" in info.value.en and "Unplugged mixer" in info.value.vi
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("block", [1, 65, 256, 1000, 8193])
+def test_the_live_waveform_is_the_min_max_of_every_bucket_of_the_take(tmp_path, block):
+    """What the timeline draws while recording: per LIVE_BUCKET take frames and channel the
+    min and max, whatever the device's block size; readable while the take grows."""
+    from audio.recording import LIVE_BUCKET
+
+    total = 20 * LIVE_BUCKET + 77  # a partial bucket at the end is not shown yet
+    data = _stereo(total, seed=block)
+    rec = Recorder(InputChoice(FAKE, RATE, (0, 1)), ring_seconds=1.0)
+    assert rec.live_peaks()[0].shape == (0, 2)  # nothing before a take
+    rec.start_take(tmp_path / "t.wav")
+    rec.start_capture()
+    seen = []
+    for i in range(0, total, block):
+        chunk = data[i : i + block]
+        while rec.ring.writable() < len(chunk):
+            time.sleep(0.001)
+        rec._input_callback(chunk, len(chunk), None, sd.CallbackFlags())
+        seen.append(len(rec.live_peaks()[0]))
+    _drain(rec)
+    mins, maxs = rec.live_peaks()
+    whole = total // LIVE_BUCKET
+    blocks = data[: whole * LIVE_BUCKET].reshape(whole, LIVE_BUCKET, 2)
+    assert np.array_equal(mins, blocks.min(axis=1)) and np.array_equal(maxs, blocks.max(axis=1))
+    assert seen == sorted(seen)  # it only ever grows
+    rec.stop_take()
+    assert rec.live_peaks()[0].shape == (0, 2)  # the take ended: nothing is live
+    rec.close()

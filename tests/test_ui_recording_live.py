@@ -161,7 +161,7 @@ def test_a_reread_keeps_the_old_take_in_the_lane_and_the_chooser_swaps_it(qtbot,
     hit = view.take_at(rect.left() + 5, rect.center().y())
     assert hit == (0, 0) and view.hit(rect.left() + 5, rect.center().y())[0] == "take"
     before = w.editor.timeline
-    menu = view.take_menu(*hit)
+    menu = view.take_menu(0, view.frame_at(rect.left() + 5))
     assert "Giọng đọc 1" in menu.actions()[0].text()
     menu.actions()[0].trigger()  # "Dùng bản thu này"
     voice = w.editor.timeline.tracks[0]

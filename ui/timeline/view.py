@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QToolTip
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
+from studio.takes import alternative_takes
 from ui.timefmt import clock, ruler
 from ui.timeline.waveform import WaveformSource, WaveLane, live_columns
 
@@ -535,20 +536,36 @@ class TimelineView(QAbstractScrollArea):
         del image, buffer
         p.setPen(pal.text)
         metrics = p.fontMetrics()
-        for take, rect in shown:
-            avail = min(rect.right(), rx1) - max(rect.left(), 0) - 8
+        takes = self.timeline.tracks[t].takes
+        starts = sorted({c.start for c in takes})
+        for start in starts:
+            # takes that begin at the same place (readings of one passage) share one label:
+            # the first name and how many more; right-click lists them all
+            same = [c for c in takes if c.start == start]
+            rect = self.take_rect(t, same[0])
+            if rect.right() < rx0 or rect.left() > rx1:
+                continue
+            later = [s for s in starts if s > start]
+            right = min(rect.right(), self.x_of(later[0]) if later else rect.right())
+            avail = min(right, rx1) - max(rect.left(), 0) - 8
             if avail > 24:
-                label = metrics.elidedText(
-                    take.name or take.source_id[:8], Qt.TextElideMode.ElideRight, int(avail)
-                )
+                label = same[0].name or same[0].source_id[:8]
+                if len(same) > 1:
+                    label += f"  +{len(same) - 1}"
+                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(avail))
                 p.drawText(QPointF(max(rect.left(), 0) + 4, rect.top() + 11), label)
 
-    def take_menu(self, track: int, index: int) -> QMenu:
-        """The chooser for one alternative take: use it (one undo step), or fold the lane."""
+    def take_menu(self, track: int, frame: int) -> QMenu:
+        """The chooser of the alternative takes of `track` at `frame`: use one of them (one
+        undo step), or fold the lane."""
         menu = QMenu(self)
-        take = self.timeline.tracks[track].takes[index]
-        use = menu.addAction(self.tr("Use this take (“%1”)").replace("%1", take.name or "…"))
-        use.triggered.connect(lambda _=False: self.editor.use_take(track, index))
+        takes = self.timeline.tracks[track].takes
+        for take in alternative_takes(self.timeline, track, frame):
+            index = takes.index(take)
+            use = menu.addAction(
+                self.tr("Use this take (“%1”)").replace("%1", take.name or take.source_id[:8])
+            )
+            use.triggered.connect(lambda _=False, i=index: self.editor.use_take(track, i))
         menu.addSeparator()
         fold = menu.addAction(self.tr("Hide the other takes"))
         fold.triggered.connect(lambda _=False: self.editor.show_lane(track, False))
@@ -728,7 +745,8 @@ class TimelineView(QAbstractScrollArea):
         if event.button() == Qt.MouseButton.RightButton:
             zone, ref = self.hit(x, y)
             if zone == "take":
-                self.take_menu(*self.take_at(x, y)).exec(event.globalPosition().toPoint())
+                t, _i = self.take_at(x, y)
+                self.take_menu(t, self.frame_at(x)).exec(event.globalPosition().toPoint())
                 return
             if ref is not None and ref not in self.editor.selection:
                 self.editor.select([ref])
