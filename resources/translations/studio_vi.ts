@@ -948,12 +948,8 @@
             <translation>Cân bằng</translation>
         </message>
         <message>
-        <source>Show or hide the other takes of this track</source>
-        <translation>Hiện hoặc ẩn các bản thu khác của rãnh này</translation>
-    </message>
-    <message>
-        <source>%1 other takes</source>
-        <translation>%1 bản thu khác</translation>
+        <source>%1 other takes of this track: click to show or hide them</source>
+        <translation>Rãnh này có %1 bản thu khác: bấm để hiện hoặc ẩn</translation>
     </message>
 </context>
     <context>

@@ -81,7 +81,6 @@ class TrackHeader(QFrame):
         self.takes.setObjectName("takesLane")
         self.takes.setCheckable(True)
         self.takes.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.takes.setToolTip(self.tr("Show or hide the other takes of this track"))
         self.takes.setFixedHeight(20)
         top = QHBoxLayout()
         top.setSpacing(3)
@@ -169,9 +168,11 @@ class TrackHeader(QFrame):
             shown = self.editor.lane_shown(self.index)
             self.takes.setVisible(bool(t.takes))
             self.takes.setChecked(shown)
-            self.takes.setText(
-                ("▾ " if shown else "▸ ")
-                + self.tr("%1 other takes").replace("%1", str(len(t.takes)))
+            self.takes.setText(("▾ " if shown else "▸ ") + str(len(t.takes)))
+            self.takes.setToolTip(
+                self.tr("%1 other takes of this track: click to show or hide them").replace(
+                    "%1", str(len(t.takes))
+                )
             )
         finally:
             for w in widgets:
