@@ -50,7 +50,7 @@ def clip_gain_curve(clip: Clip, first: int, count: int) -> np.ndarray | None:
     last = first + count
     needs_fade_in = clip.fade_in and first < clip.fade_in
     needs_fade_out = clip.fade_out and last > clip.length - clip.fade_out
-    if not (needs_fade_in or needs_fade_out or clip.envelope):
+    if not (needs_fade_in or needs_fade_out or clip.envelope or clip.duck):
         return None
     pos = np.arange(first, last, dtype=np.float64)
     curve = np.ones(count, dtype=np.float64)
@@ -60,10 +60,11 @@ def clip_gain_curve(clip: Clip, first: int, count: int) -> np.ndarray | None:
     if needs_fade_out:
         x = np.clip((clip.length - pos - 0.5) / clip.fade_out, 0.0, 1.0)
         curve *= _fade_curve(x, clip.fade_out_shape)
-    if clip.envelope:
-        xs = np.array([p.frame for p in clip.envelope], dtype=np.float64)
-        ys = np.array([p.gain_db for p in clip.envelope], dtype=np.float64)
-        curve *= 10.0 ** (np.interp(pos, xs, ys) / 20.0)
+    for envelope in (clip.envelope, clip.duck):
+        if envelope:
+            xs = np.array([p.frame for p in envelope], dtype=np.float64)
+            ys = np.array([p.gain_db for p in envelope], dtype=np.float64)
+            curve *= 10.0 ** (np.interp(pos, xs, ys) / 20.0)
     return curve.astype(np.float32)
 
 
@@ -83,7 +84,7 @@ def _mix_clip(
     if n <= 0:
         return  # the clip runs past the end of its source: silence
     chunk = source[src_lo:src_hi]
-    gain = db_to_gain(clip.gain_db + track.gain_db)
+    gain = db_to_gain(clip.played_gain_db + track.gain_db)
     left, right = pan_gains(track.pan, chunk.shape[1])
     curve = clip_gain_curve(clip, rel, n)
     dst = out[lo - block_start : lo - block_start + n]

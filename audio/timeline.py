@@ -47,6 +47,14 @@ class Clip:
     `source_offset` is where in the source it begins; `length` is how many frames it plays.
     Fades are in frames and lie inside the clip. `envelope` is an optional piecewise-linear
     gain in dB (frames relative to the clip start), applied on top of `gain_db`.
+
+    What the balance (studio.balance) sets is kept apart from what the user set, so it can be
+    recomputed after every edit without undoing the user's own work: `level_db` is the
+    auto-level gain (played only while `auto_level` is on), `duck` the auto-duck envelope
+    (same form as `envelope`), `auto_fade` says the fade-out was made by the balance, and
+    `auto_cut` how many frames the balance cut off the end (a bed running past the
+    programme), so a later balance can give them back. `duck_edited`: the user dragged ducking
+    points; they stay until the voice under the clip changes.
     """
 
     source_id: str
@@ -61,6 +69,11 @@ class Clip:
     envelope: tuple[EnvelopePoint, ...] = ()
     name: str = ""
     auto_level: bool = True
+    level_db: float = 0.0
+    duck: tuple[EnvelopePoint, ...] = ()
+    auto_fade: bool = False
+    auto_cut: int = 0
+    duck_edited: bool = False
 
     def __post_init__(self) -> None:
         if self.length <= 0:
@@ -69,13 +82,45 @@ class Clip:
             raise ValueError("clip start and source offset must not be negative")
         if self.fade_in < 0 or self.fade_out < 0 or self.fade_in + self.fade_out > self.length:
             raise ValueError("fades must fit inside the clip")
+        if self.auto_cut < 0:
+            raise ValueError("auto_cut must not be negative")
 
     @property
     def end(self) -> int:
         return self.start + self.length
 
+    @property
+    def played_gain_db(self) -> float:
+        """The clip's flat gain as played: the user's gain plus the auto-level gain when on."""
+        return self.gain_db + (self.level_db if self.auto_level else 0.0)
+
     def with_changes(self, **changes) -> Clip:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Ducking:
+    """How a track dips under the voice (auto-duck): by `depth_db`, starting `attack_ms`
+    before speech, staying down over pauses shorter than `hold_ms`, coming back up over
+    `release_ms`. Speech is voice louder than `threshold_lufs` (per 100 ms, as heard)."""
+
+    enabled: bool = True
+    depth_db: float = 12.0
+    attack_ms: float = 250.0
+    hold_ms: float = 1500.0  # readers pause up to about 1.2 s between sentences
+    release_ms: float = 700.0
+    threshold_lufs: float = -45.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.depth_db <= 40.0:
+            raise ValueError("duck depth must lie in 0…40 dB")
+        for ms in (self.attack_ms, self.hold_ms, self.release_ms):
+            if not 0.0 <= ms <= 10_000.0:
+                raise ValueError("duck times must lie in 0…10000 ms")
+
+
+DEFAULT_DUCKING = Ducking()
+NO_DUCKING = Ducking(enabled=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +141,19 @@ class Track:
     solo: bool = False
     armed: bool = False
     input_channels: tuple[int, ...] = ()  # which device input channels feed it when armed
+    ducking: Ducking | None = None  # None: the role's default (beds duck, others do not)
     takes: tuple[Clip, ...] = ()  # alternative takes: never played (see the docstring)
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.pan <= 1.0:
             raise ValueError("pan must lie in [-1, 1]")
+
+    @property
+    def duck_settings(self) -> Ducking:
+        """The ducking in force: the track's own, else on for music beds and off otherwise."""
+        if self.ducking is not None:
+            return self.ducking
+        return DEFAULT_DUCKING if self.role == TrackRole.MUSIC_BED else NO_DUCKING
 
     @property
     def end(self) -> int:

@@ -229,8 +229,10 @@ def build_report(
     preset: ExportPreset,
     slot_seconds: float | None = None,
     file: str = "",
+    limiter_reduction_db: float | None = None,
 ) -> BroadcastReport:
-    """Judge an analysis against a preset (and a slot length, if one is set)."""
+    """Judge an analysis against a preset (and a slot length, if one is set).
+    `limiter_reduction_db` (from an export) adds a line saying how hard the limiter worked."""
     r = analysis.loudness
     p = preset
     lines = []
@@ -332,8 +334,25 @@ def build_report(
             )
         )  # fmt: skip
 
+    if limiter_reduction_db is not None:
+        g = max(0.0, float(limiter_reduction_db))
+        en = (
+            "Limiter: not needed"
+            if g < 0.05
+            else f"Limiter: took up to {g:.1f} dB off the loudest peaks"
+            + (" (heavy: the mix has very loud peaks)" if g > 6 else "")
+        )
+        vi = (
+            "Bộ giới hạn đỉnh: không phải làm việc"
+            if g < 0.05
+            else f"Bộ giới hạn đỉnh: giảm tối đa {g:.1f} dB ở các đỉnh to nhất"
+            + (" (nhiều: bản phối có đỉnh rất to)" if g > 6 else "")
+        )
+        lines.append(CheckLine("limiter", True, g, "", "dB", en, vi))
+
     measurement = {
         **r.as_dict(),
+        **({} if limiter_reduction_db is None else {"limiter_reduction_db": limiter_reduction_db}),
         "rate": analysis.rate,
         "channels": analysis.channels,
         "longest_silence_s": analysis.longest_silence_s,

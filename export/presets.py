@@ -61,7 +61,7 @@ class ExportPreset:
     target_lufs: float = -16.0
     ceiling_dbtp: float = -1.0
     normalise: bool = True
-    tolerance_lu: float = 1.0  # integrated loudness may differ from the target by this much
+    tolerance_lu: float = 0.5  # EBU R128's ±0.5 LU for file-based programmes
     max_lra_lu: float = 15.0  # a wider loudness range is hard to follow on a loudspeaker
     max_silence_s: float = 5.0  # dead air longer than this fails the check
     silence_threshold_lufs: float = -60.0  # momentary loudness under this counts as silence

@@ -76,14 +76,15 @@ def _crop_clip(clip: Clip, start: int, end: int) -> Clip | None:
         "fade_in": fade_in if in_kept else 0,
         "fade_out": fade_out if out_kept else 0,
         "envelope": (),
+        "duck": (),
     }
-    if not (in_cut or out_cut or clip.envelope):
+    if not (in_cut or out_cut or clip.envelope or clip.duck):
         return clip.with_changes(**changes)
 
     # Frames (old-clip-relative) where the new envelope needs a point: both ends, the old
     # envelope's breakpoints inside the window, and a fine grid over any cut fade.
     frames = {old_lo, old_hi - 1}
-    frames.update(p.frame for p in clip.envelope if old_lo <= p.frame < old_hi)
+    frames.update(p.frame for p in (*clip.envelope, *clip.duck) if old_lo <= p.frame < old_hi)
     if in_cut:
         frames.update(_fade_points(old_lo, min(fade_in, old_hi), clip.fade_in_shape, fade_in))
         frames.add(min(fade_in, old_hi - 1))  # where the fade reaches full gain

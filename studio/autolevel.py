@@ -1,29 +1,26 @@
-"""Auto-level: clip gains that make speech recorded on different days sit at one loudness.
+"""The loudness analysis behind the balance (studio.balance): auto-level, auto-duck and the
+speech leveler all work from it.
 
 Each media source is analysed once (BS.1770 energy per 100 ms hop) and the result is cached
 beside the media as `<sha>.<rate>.loudness.npz`; a clip's loudness is then the gated
-loudness of just the hops it plays, so trimming a clip needs no new analysis. Auto-level
-only changes `Clip.gain_db` (never the audio files), skips clips whose `auto_level` is off,
-and is one edit: it returns a new Timeline.
+loudness of just the hops it plays, so trimming a clip needs no new analysis.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from audio.errors import MediaError
 from audio.fileio import atomic_write
 from audio.loudness import LoudnessMeter, gated_loudness
 from audio.media import MediaStore
-from audio.timeline import Clip, Timeline, TrackRole
+from audio.timeline import Clip
 
 CACHE_VERSION = 1
-MAX_GAIN_DB = 24.0  # more than this means the clip is (nearly) silence: leave it alone
 _BLOCK = 480_000
 
 Progress = Callable[[float], None]
@@ -59,7 +56,7 @@ def source_loudness(
 ) -> SourceLoudness:
     """The cached analysis of a source, computing (and caching) it on first use.
 
-    Raises MediaError when the source is not in the store.
+    Raises audio.errors.MediaError when the source is not in the store.
     """
     path = cache_path(store, source_id, rate)
     if path.exists():
@@ -100,71 +97,3 @@ def source_loudness(
 def clip_loudness(analysis: SourceLoudness, clip: Clip) -> float | None:
     """Loudness of what `clip` plays of its source, before any gain."""
     return analysis.loudness_between(clip.source_offset, clip.length)
-
-
-@dataclass(frozen=True, slots=True)
-class ClipLevel:
-    track: int
-    clip: int
-    loudness_lufs: float | None
-    gain_db: float  # the new clip gain (unchanged when loudness is None or out of reach)
-    changed: bool
-
-
-def auto_level(
-    timeline: Timeline,
-    loudness_of: Callable[[Clip], float | None],
-    reference_lufs: float | None = None,
-    roles: Iterable[TrackRole] = (TrackRole.VOICE,),
-) -> tuple[Timeline, list[ClipLevel]]:
-    """Set the gain of every auto-levelled clip on tracks of `roles` so that its loudness plus
-    clip and track gain equals `reference_lufs` (default: the median of those clips as heard
-    through their tracks, which moves them least). Returns the new timeline and what was done
-    to each clip.
-    """
-    roles = set(roles)
-    found: list[tuple[int, int, Clip, float | None]] = []
-    for ti, track in enumerate(timeline.tracks):
-        if track.role not in roles:
-            continue
-        for ci, clip in enumerate(track.clips):
-            if clip.auto_level:
-                found.append((ti, ci, clip, loudness_of(clip)))
-    # As heard through its track (clip gains aside, as those are what is being set).
-    heard = [lu + timeline.tracks[t].gain_db for t, _, _, lu in found if lu is not None]
-    if not heard:
-        return timeline, [ClipLevel(t, c, None, clip.gain_db, False) for t, c, clip, _ in found]
-    if reference_lufs is None:
-        reference_lufs = float(np.median(heard))
-    tracks = list(timeline.tracks)
-    done = []
-    for ti, ci, clip, lu in found:
-        gain = clip.gain_db
-        if lu is not None:
-            wanted = reference_lufs - lu - tracks[ti].gain_db
-            if abs(wanted) <= MAX_GAIN_DB:
-                gain = round(wanted, 2)
-        changed = gain != clip.gain_db
-        if changed:
-            clips = list(tracks[ti].clips)
-            clips[ci] = clip.with_changes(gain_db=gain)
-            tracks[ti] = tracks[ti].with_changes(clips=tuple(clips))
-        done.append(ClipLevel(ti, ci, lu, gain, changed))
-    return timeline.with_changes(tracks=tuple(tracks)), done
-
-
-def store_loudness_of(store: MediaStore, rate: int) -> Callable[[Clip], float | None]:
-    """A `loudness_of` for `auto_level` backed by the media store and its caches; a source
-    missing from the store counts as unmeasured."""
-    cache: dict[str, SourceLoudness | None] = {}
-
-    def loudness_of(clip: Clip) -> float | None:
-        if clip.source_id not in cache:
-            try:
-                cache[clip.source_id] = source_loudness(store, clip.source_id, rate)
-            except MediaError:
-                cache[clip.source_id] = None
-        analysis = cache[clip.source_id]
-        return None if analysis is None else clip_loudness(analysis, clip)
-
-    return loudness_of

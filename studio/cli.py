@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
         "xuất theo mẫu xuất, theo đoạn hoặc từng đoạn đánh dấu",
     ),
     "render": ("studio.cli_export", None, None),  # the name the first releases used
+    "level": (
+        "studio.cli_level",
+        "auto-level and ducking: what is measured and chosen per clip",
+        "tự cân bằng mức và tự hạ nhạc nền: đo và chọn gì cho từng đoạn",
+    ),
     "presets": ("studio.cli_export", "list or choose the export presets", "xem, chọn mẫu xuất"),
     "record": ("studio.cli_record", "record from an input (timer recording)", "thu âm (hẹn giờ)"),
     "recover-takes": (

@@ -5,6 +5,7 @@ studio export PROG.sttprog                        # the chosen preset, next to t
 studio export PROG.sttprog --preset archive-flac -o bulletin.flac
 studio export PROG.sttprog --range 12.5 95 --ascii-name --folder out/
 studio export PROG.sttprog --regions --folder out/   # one file per marked region
+studio export PROG.sttprog --no-auto-level --no-duck  # without the balance (studio level)
 studio presets [--json] [--use NAME]              # list the presets; choose the default
 """
 
@@ -62,9 +63,13 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
         raise StudioError(
             f"The folder '{folder}' does not exist.", f"Thư mục '{folder}' không tồn tại."
         )
+    balance = {
+        "auto_level": False if args.no_auto_level else None,
+        "duck": False if args.no_duck else None,
+    }
     if args.regions:
         results = service.export_regions(
-            programme, folder, preset, title=title, ascii_only=ascii_names
+            programme, folder, preset, title=title, ascii_only=ascii_names, **balance
         )
     else:
         name = service.file_name(programme, preset, title, ascii_names)
@@ -72,7 +77,9 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
         start = end = None
         if args.range:
             start, end = (seconds_to_frames(s, rate) for s in args.range)
-        results = [service.export(programme, out, preset, title=title, start=start, end=end)]
+        results = [
+            service.export(programme, out, preset, title=title, start=start, end=end, **balance)
+        ]
     details = {
         "category": programme.meta("category"),
         "author": programme.meta("author") or None,
@@ -88,6 +95,17 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
             _t(
                 f"Wrote {r.path} ({r.frames / r.rate:.2f} s, gain {r.gain_db:+.1f} dB)",
                 f"Đã ghi {r.path} ({r.frames / r.rate:.2f} giây, khuếch đại {r.gain_db:+.1f} dB)",
+            )
+        )
+    b = service.last_balance
+    if b is not None:
+        levelled = sum(1 for d in b.levels if d.measured_lufs is not None and d.level_db)
+        print(
+            _t(
+                f"Balance: {levelled} clip(s) auto-levelled, {b.ducked_clips} bed clip(s) "
+                f"ducked under the voice, {b.faded_clips} faded out (see `studio level`)",
+                f"Cân bằng: {levelled} đoạn tự cân bằng mức, {b.ducked_clips} đoạn nhạc nền "
+                f"tự hạ dưới giọng đọc, {b.faded_clips} đoạn tự nhỏ dần (xem `studio level`)",
             )
         )
     sys.stdout.flush()
@@ -175,6 +193,16 @@ def register(sub) -> None:
     ch.add_argument("--mono", action="store_true")
     ch.add_argument("--stereo", action="store_true")
     p.add_argument("--title")
+    p.add_argument(
+        "--no-auto-level",
+        action="store_true",
+        help=_t("do not auto-level clips by role", "không tự cân bằng mức theo vai trò"),
+    )
+    p.add_argument(
+        "--no-duck",
+        action="store_true",
+        help=_t("music beds do not dip under the voice", "nhạc nền không tự hạ dưới giọng đọc"),
+    )
 
     p = sub.add_parser(
         "presets",

@@ -174,6 +174,7 @@ def trim_start(timeline: Timeline, ref: ClipRef, new_start: int) -> tuple[Timeli
         fade_in=fade_in,
         fade_out=fade_out,
         envelope=_shift_envelope(clip, -delta, length),
+        duck=_shift_points(clip.duck, -delta, length),
     )
     return _replace_clip(timeline, ref, new)
 
@@ -190,23 +191,27 @@ def trim_end(
     fade_in, fade_out = _clamp_fades(clip, length, clip.fade_in, clip.fade_out)
     if fade_in + fade_out > length:
         fade_in = max(0, length - fade_out)
+    # The user's own end: the balance no longer cuts or fades it.
     new = clip.with_changes(
         length=length,
         fade_in=fade_in,
-        fade_out=fade_out,
+        fade_out=0 if clip.auto_fade else fade_out,
         envelope=_shift_envelope(clip, 0, length),
+        duck=_shift_points(clip.duck, 0, length),
+        auto_fade=False,
+        auto_cut=0,
     )
     return _replace_clip(timeline, ref, new)
 
 
-def _shift_envelope(clip: Clip, shift: int, length: int):
-    if not clip.envelope:
-        return ()
+def _shift_points(points, shift: int, length: int):
     return tuple(
-        EnvelopePoint(p.frame + shift, p.gain_db)
-        for p in clip.envelope
-        if 0 <= p.frame + shift <= length
+        EnvelopePoint(p.frame + shift, p.gain_db) for p in points if 0 <= p.frame + shift <= length
     )
+
+
+def _shift_envelope(clip: Clip, shift: int, length: int):
+    return _shift_points(clip.envelope, shift, length)
 
 
 def split_clip(timeline: Timeline, ref: ClipRef, frame: int) -> Timeline:
@@ -224,6 +229,9 @@ def split_clip(timeline: Timeline, ref: ClipRef, frame: int) -> Timeline:
         fade_in=min(clip.fade_in, cut),
         fade_out=0,
         envelope=tuple(p for p in clip.envelope if p.frame <= cut),
+        duck=tuple(p for p in clip.duck if p.frame <= cut),
+        auto_fade=False,
+        auto_cut=0,
     )
     right_len = clip.length - cut
     right = clip.with_changes(
@@ -235,6 +243,7 @@ def split_clip(timeline: Timeline, ref: ClipRef, frame: int) -> Timeline:
         envelope=tuple(
             EnvelopePoint(p.frame - cut, p.gain_db) for p in clip.envelope if p.frame >= cut
         ),
+        duck=tuple(EnvelopePoint(p.frame - cut, p.gain_db) for p in clip.duck if p.frame >= cut),
     )
     track = timeline.tracks[ref.track]
     clips = list(track.clips)
@@ -368,7 +377,12 @@ def set_fades(
             fo = clip.length - fi
         else:
             fi = clip.length - fo
-    return _replace_clip(timeline, ref, clip.with_changes(fade_in=fi, fade_out=fo))[0]
+    # A fade-out the user set is theirs: the balance leaves the clip's end alone from now on.
+    if fade_out is None:
+        new = clip.with_changes(fade_in=fi, fade_out=fo)
+    else:  # the clip's end, as it is now, is the user's
+        new = clip.with_changes(fade_in=fi, fade_out=fo, auto_fade=False, auto_cut=0)
+    return _replace_clip(timeline, ref, new)[0]
 
 
 def crossfade(
@@ -388,7 +402,9 @@ def crossfade(
             "Hãy cho đoạn này chồng lên đoạn sau để chuyển tiếp chéo.",
         )
     overlap = min(a.end, b.end) - b.start
-    new_a = a.with_changes(fade_out=min(overlap, a.length - a.fade_in), fade_out_shape=shape)
+    new_a = a.with_changes(
+        fade_out=min(overlap, a.length - a.fade_in), fade_out_shape=shape, auto_fade=False
+    )
     new_b = b.with_changes(fade_in=min(overlap, b.length - b.fade_out), fade_in_shape=shape)
     clips = [new_a if c is a else new_b if c is b else c for c in track.clips]
     return timeline.with_track(ref.track, track.with_changes(clips=_sorted(clips)))
@@ -402,9 +418,28 @@ def set_clip_gain(timeline: Timeline, ref: ClipRef, gain_db: float) -> Timeline:
     return _replace_clip(timeline, ref, clip.with_changes(gain_db=_check_gain(gain_db)))[0]
 
 
+def set_clip_auto_level(timeline: Timeline, ref: ClipRef, on: bool) -> Timeline:
+    """Switch the clip's auto-level on or off (off: it plays as recorded, plus its own gain)."""
+    clip = clip_at(timeline, ref)
+    return _replace_clip(timeline, ref, clip.with_changes(auto_level=bool(on)))[0]
+
+
+def set_duck_point(timeline: Timeline, ref: ClipRef, index: int, gain_db: float) -> Timeline:
+    """Move one point of the clip's ducking envelope to `gain_db` (a drag in the timeline);
+    the next balance works the envelope out again from the voice."""
+    clip = clip_at(timeline, ref)
+    points = list(clip.duck)
+    gain = min(0.0, _check_gain(gain_db))
+    points[index] = EnvelopePoint(points[index].frame, round(gain, 2))
+    new = clip.with_changes(duck=tuple(points), duck_edited=True)
+    return _replace_clip(timeline, ref, new)[0]
+
+
 def set_track(timeline: Timeline, index: int, **changes) -> Timeline:
-    """Change track fields: name, role, gain_db, pan, mute, solo, armed."""
-    allowed = {"name", "role", "gain_db", "pan", "mute", "solo", "armed", "input_channels"}
+    """Change track fields: name, role, gain_db, pan, mute, solo, armed, ducking."""
+    allowed = {
+        "name", "role", "gain_db", "pan", "mute", "solo", "armed", "input_channels", "ducking"
+    }  # fmt: skip
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not a track setting: {', '.join(sorted(unknown))}")

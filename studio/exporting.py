@@ -9,6 +9,10 @@ and preset give byte-identical files whichever way they were made:
     result.path, result.report.passed                # the file and its broadcast-ready report
     result.short_term_series                         # the loudness graph, no second decode
 
+Before rendering, the programme is balanced (studio.balance: auto-level by role, auto-duck,
+bed fades) as the settings say, unless `auto_level=False` / `duck=False` are passed; the
+result says what the balance did (`ExportService.last_balance`).
+
 `export(…, start=, end=)` exports a range (frames at the programme rate);
 `export_regions(programme, folder, preset)` one file per marked region. Everything is
 measured once: the report comes from the export's own decode of the encoded file, so nobody
@@ -93,6 +97,7 @@ class ExportService:
         self.home = home
         self.settings = settings
         self.store = store or MediaStore(home.ensure().media)
+        self.last_balance = None  # the BalanceResult of the last export
         # Leftovers of an export that was killed (power cut): never a file still being written.
         remove_orphan_parts(home.exports)
 
@@ -159,6 +164,24 @@ class ExportService:
         rate = programme.timeline.rate
         return lambda sid: self.store.frames(sid, rate)
 
+    def balanced(
+        self, programme: Programme, auto_level: bool | None = None, duck: bool | None = None
+    ) -> Programme:
+        """`programme` balanced as the settings say (None) or as asked."""
+        from studio.balance import Analyses, BalanceSettings, balance
+
+        overrides = {}
+        if auto_level is not None:
+            overrides["auto_level"] = auto_level
+        if duck is not None:
+            overrides["duck"] = duck
+        settings = BalanceSettings.from_settings(self.settings, **overrides)
+        result = balance(
+            programme.timeline, Analyses(self.store, programme.timeline.rate), settings
+        )
+        self.last_balance = result
+        return programme.with_changes(timeline=result.timeline)
+
     def export(
         self,
         programme: Programme,
@@ -171,12 +194,16 @@ class ExportService:
         slot_seconds: float | None = None,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
+        auto_level: bool | None = None,
+        duck: bool | None = None,
     ) -> MasterResult:
         """Export `programme` (or frames [start, end) of it) to `out_path` with `preset` (the
-        chosen one when None); the report is written beside it and returned in the result."""
+        chosen one when None), balanced first (`auto_level`, `duck`: None = the settings);
+        the report is written beside it and returned in the result."""
         from export.master import export_master
         from export.ranges import export_range
 
+        programme = self.balanced(programme, auto_level, duck)
         p = preset or self.preset()
         tags = self.tags(programme, title or programme.title or Path(out_path).stem)
         sources = self._sources(programme)
@@ -199,10 +226,14 @@ class ExportService:
         ascii_only: bool | None = None,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
+        auto_level: bool | None = None,
+        duck: bool | None = None,
     ) -> list[MasterResult]:
-        """One file per marked region in `folder` ("<title> 01 <marker>.<ext>")."""
+        """One file per marked region in `folder` ("<title> 01 <marker>.<ext>"), balanced
+        first as `export` is."""
         from export.ranges import export_regions
 
+        programme = self.balanced(programme, auto_level, duck)
         p = preset or self.preset()
         title = title or programme.title or "bulletin"
         return export_regions(

@@ -58,6 +58,14 @@ FADE_IN = _d("Changed fade-in", "Đã đổi độ lớn dần", "Fade in", "L�
 FADE_OUT = _d("Changed fade-out", "Đã đổi độ nhỏ dần", "Fade out", "Nhỏ dần")
 CROSSFADE = _d("Crossfaded clips", "Đã chuyển tiếp chéo hai đoạn", "Crossfade", "Chuyển tiếp chéo")
 CLIP_GAIN = _d("Changed clip gain", "Đã đổi mức âm lượng đoạn", "Clip gain", "Âm lượng đoạn")
+BALANCE = _d("Balanced the programme", "Đã cân bằng lại chương trình", "Balance", "Cân bằng")
+AUTO_LEVEL = _d(
+    "Switched auto-level", "Đã bật/tắt tự cân bằng mức", "Auto-level", "Tự cân bằng mức"
+)
+DUCK_POINT = _d("Moved a ducking point", "Đã kéo điểm tự hạ nhạc nền", "Duck point", "Điểm tự hạ")
+TRACK_DUCKING = _d(
+    "Changed track ducking", "Đã đổi cách tự hạ của rãnh", "Ducking", "Tự hạ nhạc nền"
+)
 TRACK_GAIN = _d("Changed track gain", "Đã đổi âm lượng rãnh", "Track gain", "Âm lượng rãnh")
 TRACK_PAN = _d("Changed track pan", "Đã đổi cân bằng trái phải", "Pan", "Cân bằng")
 TRACK_MUTE = _d("Muted or unmuted track", "Đã bật/tắt câm rãnh", "Mute", "Câm")
@@ -164,13 +172,25 @@ class History:
         """Show a value without recording it (during a drag)."""
         self._preview = programme
 
-    def commit_preview(self, description: Description) -> bool:
-        """End a drag: record the previewed value as one step (nothing if it did not change)."""
-        value = self._preview
+    @property
+    def previewed(self) -> Programme | None:
+        """The value shown during a drag, or None."""
+        return self._preview
+
+    def commit_preview(self, description: Description, value: Programme | None = None) -> bool:
+        """End a drag: record the previewed value (or `value`, what became of it) as one step
+        (nothing if it did not change)."""
+        value = value if value is not None and self._preview is not None else self._preview
         self._preview = None
         if value is None:
             return False
         return self.push(value, description)
+
+    def amend(self, programme: Programme) -> None:
+        """Replace the present step's value without a new step (a value worked out from it,
+        such as the balance of a programme just opened); redo steps are kept."""
+        step = self._steps[self._index]
+        self._steps[self._index] = Step(programme, step.description)
 
     def cancel_preview(self) -> None:
         self._preview = None

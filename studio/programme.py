@@ -18,6 +18,7 @@ from audio.fileio import write_text_atomically
 from audio.media import MediaInfo, MediaStore
 from audio.timeline import (
     Clip,
+    Ducking,
     EnvelopePoint,
     FadeShape,
     Marker,
@@ -103,7 +104,21 @@ def _clip_to_json(c: Clip) -> dict:
     }
     if c.envelope:
         d["envelope"] = [[p.frame, p.gain_db] for p in c.envelope]
+    if c.level_db:
+        d["level_db"] = c.level_db
+    if c.duck:
+        d["duck"] = [[p.frame, p.gain_db] for p in c.duck]
+    if c.auto_fade:
+        d["auto_fade"] = True
+    if c.auto_cut:
+        d["auto_cut"] = c.auto_cut
+    if c.duck_edited:
+        d["duck_edited"] = True
     return d
+
+
+def _points(raw) -> tuple[EnvelopePoint, ...]:
+    return tuple(EnvelopePoint(int(f), float(g)) for f, g in raw)
 
 
 def _clip_from_json(d: dict) -> Clip:
@@ -117,14 +132,22 @@ def _clip_from_json(d: dict) -> Clip:
         fade_out=int(d.get("fade_out", 0)),
         fade_in_shape=FadeShape(d.get("fade_in_shape", FadeShape.EQUAL_POWER)),
         fade_out_shape=FadeShape(d.get("fade_out_shape", FadeShape.EQUAL_POWER)),
-        envelope=tuple(EnvelopePoint(int(f), float(g)) for f, g in d.get("envelope", ())),
+        envelope=_points(d.get("envelope", ())),
         name=str(d.get("name", "")),
         auto_level=bool(d.get("auto_level", True)),
+        level_db=float(d.get("level_db", 0.0)),
+        duck=_points(d.get("duck", ())),
+        auto_fade=bool(d.get("auto_fade", False)),
+        auto_cut=int(d.get("auto_cut", 0)),
+        duck_edited=bool(d.get("duck_edited", False)),
     )
 
 
+_DUCKING_FIELDS = ("enabled", "depth_db", "attack_ms", "hold_ms", "release_ms", "threshold_lufs")
+
+
 def _track_to_json(t: Track) -> dict:
-    return {
+    d = {
         "name": t.name,
         "role": str(t.role),
         "gain_db": t.gain_db,
@@ -136,6 +159,19 @@ def _track_to_json(t: Track) -> dict:
         "clips": [_clip_to_json(c) for c in t.clips],
         "takes": [_clip_to_json(c) for c in t.takes],
     }
+    if t.ducking is not None:
+        d["ducking"] = {k: getattr(t.ducking, k) for k in _DUCKING_FIELDS}
+    return d
+
+
+def _ducking_from_json(d) -> Ducking | None:
+    if d is None:
+        return None
+    d = dict(d)
+    return Ducking(
+        enabled=bool(d.get("enabled", True)),
+        **{k: float(d[k]) for k in _DUCKING_FIELDS[1:] if k in d},
+    )
 
 
 def _track_from_json(d: dict) -> Track:
@@ -154,6 +190,7 @@ def _track_from_json(d: dict) -> Track:
         takes=tuple(
             sorted((_clip_from_json(c) for c in d.get("takes", ())), key=lambda c: c.start)
         ),
+        ducking=_ducking_from_json(d.get("ducking")),
     )
 
 
@@ -216,8 +253,9 @@ def _v1_to_v2(d: dict) -> dict:
 
 
 def _v2_to_v3(d: dict) -> dict:
-    """Version 3 (clip level_db/auto_fade, track ducking) is the lead's: this stand-in only
-    bumps the number, so that this branch reads version 2 files; the real one replaces it."""
+    """Version 3 adds the balance's own values (clip level_db, duck, duck_edited, auto_fade, auto_cut;
+    track ducking), all absent meaning "not set yet": an older programme is balanced the
+    first time it is played, edited or exported, like a new one."""
     return {**d, "version": 3}
 
 
@@ -324,7 +362,8 @@ def check_programme(p: Programme) -> None:
         check_gain_db(track.gain_db)
         for c in (*track.clips, *track.takes):
             check_gain_db(c.gain_db)
-            for point in c.envelope:
+            check_gain_db(c.level_db)
+            for point in (*c.envelope, *c.duck):
                 check_gain_db(point.gain_db)
             where = f"'{c.name or c.source_id[:12]}' on track '{track.name}'"
             where_vi = f"'{c.name or c.source_id[:12]}' trên rãnh '{track.name}'"

@@ -13,6 +13,7 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,17 @@ class Session:
         self.history = History(programme)
         self._recovery = home.recovery / f"session-{uuid.uuid4().hex[:12]}{RECOVERY_SUFFIX}"
         self._autosaved_index: object = None
+        self.balance: Callable[[Programme], Programme] | None = None
+
+    def set_balance(self, balance: Callable[[Programme], Programme] | None) -> None:
+        """Run `balance` (studio.balance.Balancer) on every edit, as part of its undo step, and
+        now on the present value (a programme just opened is balanced without a new step)."""
+        self.balance = balance
+        if balance is not None:
+            present = self.history.present
+            balanced = balance(present)
+            if balanced != present:
+                self.history.amend(balanced)
 
     @classmethod
     def open(cls, home: StudioHome, path: str | os.PathLike) -> Session:
@@ -101,7 +113,25 @@ class Session:
         return self.path.name if self.path else ""
 
     def apply(self, programme: Programme, description: Description) -> bool:
+        """Record an edit, balanced with it, as one undo step."""
+        if self.balance is not None:
+            programme = self.balance(programme)
         return self.history.push(programme, description)
+
+    def commit_preview(self, description: Description) -> bool:
+        """End a drag: the value shown, balanced, becomes one undo step."""
+        value = self.history.previewed
+        if value is not None and self.balance is not None:
+            value = self.balance(value)
+        return self.history.commit_preview(description, value)
+
+    def rebalance(self) -> bool:
+        """Balance the present value again (the balance settings changed) as an undo step."""
+        if self.balance is None:
+            return False
+        from studio.history import BALANCE
+
+        return self.history.push(self.balance(self.history.present), BALANCE)
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
         target = Path(path) if path else self.path

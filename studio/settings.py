@@ -46,6 +46,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("media_moving_from", str, "", "the old media folder, moved on the next start"),
     Setting("first_start_done", bool, False, "the first-start assistant was finished or skipped"),
     Setting("autosave_seconds", int, 60, "how often the recovery file is written"),
+    Setting("balance_auto_level", bool, True, "auto-level clips by their track's role"),
+    Setting("balance_duck", bool, True, "music beds dip under the voice"),
+    Setting("balance_speech_lufs", float, -20.0, "where auto-level sets the voice, LUFS"),
+    Setting("balance_bed_below_speech_lu", float, 8.0, "a bed on its own, LU under the voice"),
+    Setting("balance_bed_fade_s", float, 3.0, "a bed's own fade-out, seconds"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

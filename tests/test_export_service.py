@@ -177,7 +177,7 @@ def test_window_and_cli_export_byte_identical_files(qtbot, qapp, home, demo, tmp
     w, features = open_window(qtbot, home)
     meters = features.get("meters")
     assert w.open_path(path, ask=False)
-    assert w.editor.programme == load_programme(path)
+    assert w.editor.programme == w.editor.balancer(load_programme(path))  # balanced on opening
     decodes = []
     blocks = audio.media.Decoder.blocks
     monkeypatch.setattr(

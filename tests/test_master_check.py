@@ -54,7 +54,7 @@ def test_export_normalises_and_holds_the_ceiling_on_the_decoded_mp3(
     decoded = check_file(out, preset(name))
     tp = decoded.measurement["true_peak_dbtp"]
     assert tp <= -1.0, result
-    assert abs(decoded.measurement["integrated_lufs"] - target) <= 0.5, result
+    assert abs(decoded.measurement["integrated_lufs"] - target) <= 0.2, result
     if target == -16.0:  # the limiter really had work
         assert result.mix.true_peak_dbtp + result.gain_db > 0.0
         assert result.limiter_reduction_db > 1.0
@@ -70,7 +70,11 @@ def test_export_normalises_and_holds_the_ceiling_on_the_decoded_mp3(
         "dead_air",
         "clipping",
         "mono_compatibility",
+        "limiter",  # how hard the limiter worked (an export's report only)
     }
+    assert saved["measurement"]["limiter_reduction_db"] == pytest.approx(
+        result.limiter_reduction_db, abs=1e-3
+    )
     assert saved["measurement"]["true_peak_dbtp"] == pytest.approx(tp, abs=1e-3)
 
 

@@ -180,7 +180,10 @@ def test_cli_report_and_the_export_log_of_studio_export(tmp_path, studio_home, c
     out = tmp_path / "Bản tin chiều.mp3"
     assert run(["export", str(prog), "-o", str(out)], studio_home) == 0
     capsys.readouterr()
-    today = dt.date.today().isoformat()
+    from studio.schedule import LOCAL_TZ
+
+    # The station's day (Vietnam), not the machine's: after 17:00 UTC they differ.
+    today = dt.datetime.now(LOCAL_TZ).date().isoformat()
     report = tmp_path / "r.csv"
     assert run(["report", "--from", today, "--to", today, "-o", str(report)], studio_home) == 0
     assert "1 programmes" in capsys.readouterr().out

@@ -47,6 +47,13 @@ class Editor(QObject):
         # Tracks (by name) whose lane of alternative takes is folded away: view state only.
         self.hidden_lanes: set[str] = set()
         self.timeline_listeners: list[Callable[[Timeline], None]] = []
+        self.balancer: Callable[[Programme], Programme] | None = None
+
+    def set_balancer(self, balancer: Callable[[Programme], Programme] | None) -> None:
+        """Balance every edit (studio.balance.Balancer), in this session and the next ones."""
+        self.balancer = balancer
+        self.session.set_balance(balancer)
+        self._emit_changed()
 
     # --- state -----------------------------------------------------------------------------
 
@@ -65,6 +72,7 @@ class Editor(QObject):
     def set_session(self, session: Session) -> None:
         self.session.close()
         self.session = session
+        session.set_balance(self.balancer)
         self.selection = []
         self.range = None
         self.playhead = 0
@@ -102,7 +110,7 @@ class Editor(QObject):
 
     def commit_preview(self, description: Description) -> bool:
         was_dirty = self.session.dirty
-        changed = self.session.history.commit_preview(description)
+        changed = self.session.commit_preview(description)
         self._validate_selection()
         self._emit_changed()
         if changed:

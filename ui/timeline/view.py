@@ -24,6 +24,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QToolTip
 
+from audio.errors import localized
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
@@ -97,13 +98,14 @@ class Palette:
 
 @dataclass
 class _Drag:
-    kind: str  # move, trim_l, trim_r, fade_in, fade_out, gain, range, scrub, marker
+    kind: str  # move, trim_l, trim_r, fade_in, fade_out, gain, duck, range, scrub, marker
     press_x: float
     press_y: float
     base: Timeline
     ref: ClipRef | None = None
     clip: Clip | None = None
     marker: int = -1
+    point: int = -1  # the ducking point being dragged
     refs: list[ClipRef] = field(default_factory=list)
     result_refs: list[ClipRef] = field(default_factory=list)
     moved: bool = False
@@ -480,7 +482,7 @@ class TimelineView(QAbstractScrollArea):
             if cx1 > cx0 and lane.wave_h > 4:
                 cols = self.waveforms.clip_columns(clip, fpp, cx0 + hscroll, cx1 + hscroll)
                 if cols is not None:
-                    lane.add(cx0 - rx0, cols[0], cols[1], 10 ** (clip.gain_db / 20))
+                    lane.add(cx0 - rx0, cols[0], cols[1], 10 ** (clip.played_gain_db / 20))
         if visible:
             buffer = lane.render(np.uint32(0xFF000000 | edge_c.rgb() & 0xFFFFFF))
             image = QImage(
@@ -637,6 +639,7 @@ class TimelineView(QAbstractScrollArea):
                         label, Qt.TextElideMode.ElideRight, int(avail)
                     )
                 p.drawText(QPointF(text_x, rect.top() + TITLE_H - 4), label)
+            self._paint_level_badge(p, clip, rect)
         wave_top = rect.top() + TITLE_H
         bottom = rect.bottom()
         fpp = self.frames_per_px
@@ -656,12 +659,66 @@ class TimelineView(QAbstractScrollArea):
         gy = self.gain_y(rect, clip.gain_db)
         p.setPen(QPen(pal.gain, 1.2))
         p.drawLine(QPointF(left, gy), QPointF(right, gy))
+        if clip.duck:
+            self._paint_duck(p, clip, rect)
         if selected:
             p.setPen(QPen(pal.selection, 2.5))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(
                 QRectF(left + 1, rect.top() + 1, right - left - 2, rect.height() - 2), 3, 3
             )
+
+    def level_badge(self, clip: Clip) -> str:
+        """The text of the auto-level badge: the gain the balance applied, or that it is off."""
+        if not clip.auto_level:
+            return localized("auto off", "tự động: tắt")
+        if abs(clip.level_db) < 0.05:
+            return ""
+        return localized(f"auto {clip.level_db:+.1f} dB", f"tự động {clip.level_db:+.1f} dB")
+
+    def _paint_level_badge(self, p, clip: Clip, rect: QRectF) -> None:
+        text = self.level_badge(clip)
+        if not text:
+            return
+        fm = p.fontMetrics()
+        w = fm.horizontalAdvance(text) + 8
+        if rect.width() < w + 3 * HANDLE_PX + 40:
+            return
+        right = min(rect.right(), self.viewport().width()) - HANDLE_PX - 4
+        box = QRectF(right - w, rect.top() + 2, w, TITLE_H - 5)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(0, 90, 160, 200) if clip.auto_level else QColor(120, 120, 120, 200))
+        p.drawRoundedRect(box, 3, 3)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def duck_points_xy(self, clip: Clip, rect: QRectF) -> list[tuple[float, float]]:
+        """Where the ducking points are drawn (the line sits on the clip's gain line)."""
+        return [
+            (
+                rect.left() + pt.frame / self.frames_per_px,
+                self.gain_y(rect, clip.gain_db + pt.gain_db),
+            )
+            for pt in clip.duck
+        ]
+
+    def _paint_duck(self, p, clip: Clip, rect: QRectF) -> None:
+        pts = self.duck_points_xy(clip, rect)
+        colour = QColor("#0a7cc4") if self.palette_.lane.lightness() > 128 else QColor("#6cc4ff")
+        p.setPen(QPen(colour, 1.6))
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+            p.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+        if rect.width() > 60:
+            p.setBrush(colour)
+            for x, y in pts:
+                if rect.left() + 2 < x < rect.right() - 2:
+                    p.drawEllipse(QPointF(x, y), 3, 3)
+
+    def _duck_point_at(self, clip: Clip, rect: QRectF, x: float, y: float) -> int | None:
+        for k, (px, py) in enumerate(self.duck_points_xy(clip, rect)):
+            if abs(px - x) <= 5 and abs(py - y) <= 5:
+                return k
+        return None
 
     def _fade_handle_xs(self, clip: Clip, rect: QRectF) -> tuple[float, float]:
         x_in = max(self.x_of(clip.start + clip.fade_in), rect.left() + HANDLE_PX / 2)
@@ -705,6 +762,10 @@ class TimelineView(QAbstractScrollArea):
                 return "trim_r", ref
             if not rect.left() <= x <= rect.right():
                 continue
+            if clip.duck:
+                k = self._duck_point_at(clip, rect, x, y)
+                if k is not None:
+                    return f"duck:{k}", ref
             if abs(y - self.gain_y(rect, clip.gain_db)) <= 3:
                 return "gain", ref
             return "move", ref
@@ -716,6 +777,7 @@ class TimelineView(QAbstractScrollArea):
         "fade_in": Qt.CursorShape.PointingHandCursor,
         "fade_out": Qt.CursorShape.PointingHandCursor,
         "gain": Qt.CursorShape.SizeVerCursor,
+        "duck": Qt.CursorShape.SizeVerCursor,
         "move": Qt.CursorShape.OpenHandCursor,
         "ruler": Qt.CursorShape.IBeamCursor,
         "lane": Qt.CursorShape.IBeamCursor,
@@ -790,6 +852,9 @@ class TimelineView(QAbstractScrollArea):
         refs = list(self.editor.selection) if zone == "move" else [ref]
         if ref not in refs:
             return  # ctrl-click deselected it
+        point = -1
+        if zone.startswith("duck:"):
+            zone, point = "duck", int(zone.split(":")[1])
         self._drag = _Drag(
             zone,
             x,
@@ -799,6 +864,7 @@ class TimelineView(QAbstractScrollArea):
             clip=edits.clip_at(base, ref),
             refs=refs,
             alt=bool(mods & Qt.KeyboardModifier.AltModifier),
+            point=point,
         )
         if zone == "move":
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -883,6 +949,11 @@ class TimelineView(QAbstractScrollArea):
             gain = self.gain_at(rect, y)
             self.editor.preview(edits.set_clip_gain(base, d.ref, gain))
             self._tip(x, y, f"{gain:+.1f} dB")
+        elif d.kind == "duck":
+            rect = self.clip_rect(d.ref.track, d.clip)
+            gain = min(0.0, self.gain_at(rect, y) - d.clip.gain_db)
+            self.editor.preview(edits.set_duck_point(base, d.ref, d.point, gain))
+            self._tip(x, y, localized(f"duck {gain:+.1f} dB", f"hạ {gain:+.1f} dB"))
 
     def _tip(self, x, y, text) -> None:
         QToolTip.showText(self.viewport().mapToGlobal(QPointF(x, y).toPoint()), text, self)
@@ -894,6 +965,7 @@ class TimelineView(QAbstractScrollArea):
         "fade_in": history.FADE_IN,
         "fade_out": history.FADE_OUT,
         "gain": history.CLIP_GAIN,
+        "duck": history.DUCK_POINT,
         "marker": history.MOVE_MARKER,
     }
 

@@ -32,6 +32,7 @@ FEATURES = (
     "ui.script.feature",
     "ui.emergency.feature",
     "ui.properties.feature",
+    "ui.balance.feature",
     "ui.first_start.feature",
 )
 

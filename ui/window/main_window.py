@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from audio.errors import localized
 from audio.timeline import TrackRole
 from studio import edits
+from studio.balance import Balancer
 from studio.exporting import ExportService
 from studio.history import Description
 from studio.media import open_media_store
@@ -65,6 +66,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self.prompts = Prompts(self)
         self.jobs = JobRunner(self, synchronous=synchronous_jobs)
         self.editor = Editor(self.home, parent=self)
+        self.editor.set_balancer(Balancer(self.store, settings))
         self.waveforms = WaveformSource(self.store, self.editor.rate)
         self.playback = PlaybackController(
             self.editor,

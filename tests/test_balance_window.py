@@ -1,0 +1,158 @@
+"""The balance in the window: every edit is balanced in its own undo step, the per-clip
+switch, the ducking points dragged in the timeline, the balance dialog (offscreen)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from audio.timeline import Clip, TrackRole
+from studio import edits, history
+from studio.edits import ClipRef, add_source_clip
+from studio.paths import StudioHome
+from studio.programme import Programme, save_programme
+from studio.settings import Settings
+from tests.loudness_material import RATE, music, speech, write
+from tests.ui_support import ScriptedPrompts, fake_factory
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from ui.app import build_window, install_features
+
+    monkeypatch.setenv("STUDIO_HOME", str(tmp_path / "home"))
+    home = StudioHome(tmp_path / "home").ensure()
+    w = build_window(
+        home, Settings(home.settings_file), player_factory=fake_factory, synchronous_jobs=True
+    )
+    w.prompts = ScriptedPrompts()
+    install_features(w)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.fixture
+def bulletin(window, tmp_path):
+    store = window.store
+    v = store.import_file(write(tmp_path / "giọng.wav", speech(10.0, seed=2) * 0.1), RATE)
+    b = store.import_file(write(tmp_path / "nền.wav", music(30.0) * np.float32(0.8)), RATE)
+    p = Programme(title="Bản tin")
+    p = add_source_clip(p, v, "Giọng đọc", 3 * RATE)
+    p = add_source_clip(p, b, "Nhạc nền", 0, 0.0, TrackRole.MUSIC_BED)
+    path = tmp_path / "bản tin.sttprog"
+    save_programme(p, path)
+    window.open_path(str(path))
+    return window
+
+
+def _bed(w) -> Clip:
+    return w.editor.timeline.tracks[1].clips[0]
+
+
+def test_an_opened_programme_is_balanced_without_an_undo_step(bulletin):
+    w = bulletin
+    voice, bed = w.editor.timeline.tracks[0].clips[0], _bed(w)
+    assert voice.level_db > 10  # a quiet reading brought up
+    assert bed.duck and bed.auto_fade and bed.end == 16 * RATE  # cut 3 s after the voice
+    assert not w.editor.session.history.can_undo
+    assert w.timeline_view.level_badge(voice) == f"tự động {voice.level_db:+.1f} dB"
+
+
+def test_moving_the_voice_moves_the_ducking_in_the_same_undo_step(bulletin):
+    w = bulletin
+    before = _bed(w)
+    w.editor.apply(
+        edits.move_clip(w.editor.timeline, ClipRef(0, 0), 8 * RATE)[0], history.MOVE_CLIP
+    )
+    after = _bed(w)
+    assert after.duck != before.duck and after.end == 21 * RATE
+    first_dip = next(p.frame for p in after.duck if p.gain_db < 0)
+    assert first_dip > 7 * RATE
+    w.editor.undo()
+    assert _bed(w) == before
+    w.editor.redo()
+    assert _bed(w) == after
+
+
+def test_the_clip_switch_turns_auto_level_off_in_one_step(bulletin):
+    w = bulletin
+    feature = w.features.get("balance")
+    assert feature.act_auto_level in w.timeline_view.context_actions
+    w.editor.select([ClipRef(0, 0)])
+    assert feature.act_auto_level.isEnabled() and feature.act_auto_level.isChecked()
+    feature.act_auto_level.trigger()  # unchecks it
+    clip = w.editor.timeline.tracks[0].clips[0]
+    assert clip.auto_level is False and clip.played_gain_db == 0.0
+    assert w.timeline_view.level_badge(clip) == "tự động: tắt"
+    assert w.editor.session.history.undo_description == history.AUTO_LEVEL
+    w.editor.undo()
+    assert w.editor.timeline.tracks[0].clips[0].auto_level is True
+
+
+def test_dragging_a_ducking_point_keeps_it_until_the_voice_moves(bulletin, qtbot):
+    w = bulletin
+    view = w.timeline_view
+    view.zoom_to_fit()
+    bed = _bed(w)
+    rect = view.clip_rect(1, bed)
+    k = next(i for i, p in enumerate(bed.duck) if p.gain_db < 0)
+    x, y = view.duck_points_xy(bed, rect)[k]
+    assert view.hit(x, y) == (f"duck:{k}", ClipRef(1, 0))
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=QPoint(int(x), int(y)))
+    qtbot.mouseMove(vp, QPoint(int(x), int(y) - 12))
+    qtbot.mouseMove(vp, QPoint(int(x), int(y) - 25))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=QPoint(int(x), int(y) - 25))
+    dragged = _bed(w)
+    assert dragged.duck_edited and dragged.duck[k].gain_db > bed.duck[k].gain_db
+    assert w.editor.session.history.undo_description == history.DUCK_POINT
+    # Another edit elsewhere keeps the dragged point …
+    w.editor.set_master_gain(-1.0)
+    assert _bed(w).duck == dragged.duck
+    # … moving the voice works the ducking out again.
+    w.editor.apply(
+        edits.move_clip(w.editor.timeline, ClipRef(0, 0), 6 * RATE)[0], history.MOVE_CLIP
+    )
+    assert not _bed(w).duck_edited
+
+
+def test_the_balance_dialog_sets_the_track_ducking_and_the_settings(bulletin):
+    w = bulletin
+    feature = w.features.get("balance")
+    w.editor.current_track = 1
+    dialog = feature.dialog()
+    assert dialog.windowTitle() == "Cân bằng tự động"
+    dialog.depth.setValue(20)
+    dialog.bed_fade.setValue(5)
+    feature.apply(dialog)
+    bed = _bed(w)
+    assert min(p.gain_db for p in bed.duck) == pytest.approx(-20.0)
+    assert bed.fade_out == 5 * RATE
+    assert w.settings.get("balance_bed_fade_s") == 5.0
+    assert w.editor.timeline.tracks[1].ducking.depth_db == 20
+    w.editor.undo()
+    assert min(p.gain_db for p in _bed(w).duck) == pytest.approx(-12.0)
+    # Switching auto-level off for the programme takes the levels out.
+    dialog = feature.dialog()
+    dialog.auto_level.setChecked(False)
+    feature.apply(dialog)
+    assert w.editor.timeline.tracks[0].clips[0].level_db == 0.0
+
+
+def test_even_out_rides_a_drifting_reading_in_one_step(window, tmp_path):
+    w = window
+    drifting = np.concatenate([speech(12.0, seed=61), speech(12.0, seed=62) * np.float32(0.3)])
+    info = w.store.import_file(write(tmp_path / "trôi.wav", drifting), RATE)
+    w.editor.apply(add_source_clip(w.editor.programme, info, "Giọng đọc", 0), history.IMPORT_AUDIO)
+    w.editor.select([ClipRef(0, 0)])
+    feature = w.features.get("balance")
+    assert feature.act_even_out in w.menus["edit"].actions()
+    assert feature.even_out() == 1
+    env = w.editor.timeline.tracks[0].clips[0].envelope
+    assert env and max(p.gain_db for p in env) - min(p.gain_db for p in env) > 4
+    assert w.editor.session.history.undo_description.vi == "Đã làm đều giọng đọc"
+    w.editor.undo()
+    assert w.editor.timeline.tracks[0].clips[0].envelope == ()
