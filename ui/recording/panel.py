@@ -89,7 +89,9 @@ class LevelMeter(QWidget):
         bar_h = max((h - 2 * (n - 1)) // n, 4)
         for i, db in enumerate(self._peaks_db or [-120.0]):
             y = i * (bar_h + 2)
-            p.fillRect(0, y, w, bar_h, QColor("#2a2d31"))
+            p.fillRect(0, y, w, bar_h, QColor("#16181b"))
+            p.setPen(QColor("#8a9099"))  # an outline keeps the empty bar visible in the dark theme
+            p.drawRect(0, y, w - 1, bar_h - 1)
             frac = min(max((db + 60) / 60, 0.0), 1.0)
             color = (
                 QColor("#3cb371")
