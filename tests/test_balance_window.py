@@ -156,3 +156,22 @@ def test_even_out_rides_a_drifting_reading_in_one_step(window, tmp_path):
     assert w.editor.session.history.undo_description.vi == "Đã làm đều giọng đọc"
     w.editor.undo()
     assert w.editor.timeline.tracks[0].clips[0].envelope == ()
+
+
+def test_a_new_track_takes_the_name_of_its_role(window):
+    w = window
+    w.add_track()
+    w.add_track()
+    header = w.headers.headers[-1]
+    i = len(w.editor.timeline.tracks) - 1
+    assert w.editor.timeline.tracks[i].name == "Rãnh 2"
+    header.role.setCurrentIndex(header.role.findData("jingle"))
+    header.role.activated.emit(header.role.currentIndex())
+    track = w.editor.timeline.tracks[i]
+    assert (track.role, track.name) == ("jingle", "Nhạc hiệu")
+    assert w.editor.session.history.undo_description == history.TRACK_ROLE
+    # A name the user gave stays.
+    w.editor.set_track(i, history.TRACK_RENAME, name="Hiệu đài")
+    header.role.setCurrentIndex(header.role.findData("music_bed"))
+    header.role.activated.emit(header.role.currentIndex())
+    assert w.editor.timeline.tracks[i].name == "Hiệu đài"

@@ -7,7 +7,9 @@ A slider drag previews and becomes one undo step when released; typed values com
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import re
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -106,9 +108,7 @@ class TrackHeader(QFrame):
         col.addLayout(low)
         col.addWidget(self.meter)
         self.name.editingFinished.connect(self._rename)
-        self.role.activated.connect(
-            lambda _: self._set(history.TRACK_ROLE, role=self.role.currentData())
-        )
+        self.role.activated.connect(lambda _: self._set(history.TRACK_ROLE, **self._role_changes()))
         self.arm.toggled.connect(lambda v: self._set(history.TRACK_ARM, armed=v))
         self.mute.toggled.connect(lambda v: self._set(history.TRACK_MUTE, mute=v))
         self.solo.toggled.connect(lambda v: self._set(history.TRACK_SOLO, solo=v))
@@ -118,6 +118,25 @@ class TrackHeader(QFrame):
         self.takes.toggled.connect(lambda v: self.editor.show_lane(self.index, v))
         editor.lanesChanged.connect(self.refresh)
         self.refresh()
+
+    def _role_changes(self) -> dict:
+        """The new role, and a name from it when the track still has its default name
+        ("Rãnh 3" becomes "Nhạc hiệu"), in the same undo step."""
+        changes = {"role": self.role.currentData()}
+        tracks = self.editor.timeline.tracks
+        if self.index >= len(tracks):
+            return changes
+        default = re.escape(QCoreApplication.translate("MainWindow", "Track %1")).replace(
+            "%1", r"\d+"
+        )
+        if re.fullmatch(default, tracks[self.index].name):
+            name, taken = self.role.currentText(), {t.name for t in tracks}
+            n = 2
+            while name in taken:
+                name = f"{self.role.currentText()} {n}"
+                n += 1
+            changes["name"] = name
+        return changes
 
     def _set(self, description, **changes) -> None:
         if self.index < len(self.editor.timeline.tracks):
