@@ -486,7 +486,31 @@
             <source>Exporting MP3</source>
             <translation>Đang xuất MP3</translation>
         </message>
-    </context>
+        <message>
+        <source>Loop</source>
+        <translation>Lặp vùng</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Tách</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Vừa màn hình</translation>
+    </message>
+    <message>
+        <source>Snap</source>
+        <translation>Bắt dính</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Phát</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
+    </message>
+</context>
     <context>
         <name>MetersFeature</name>
         <message>
@@ -1076,6 +1100,17 @@
     <message>
         <source>Template id (lower-case letters, digits, dashes):</source>
         <translation>Mã mẫu (chữ thường không dấu, số, gạch ngang):</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
     </message>
 </context>
 </TS>
