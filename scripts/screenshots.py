@@ -230,14 +230,31 @@ def guide_shots(app, window, features, work: Path, folder: Path, saved: list) ->
     window.docks["recording"].raise_()
     shot(window.docks["recording"], "thu-am")
     window.docks["library"].raise_()
-    shot(window.timeline_view, "dong-thoi-gian")
-    # a real export: its broadcast-ready check shows in the meters dock
+    shot(window.centralWidget(), "dong-thoi-gian")  # track headers and the timeline
+    # a real export: its broadcast-ready check comes up as a message (modal: shot from a timer)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def shoot_message() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            watch.stop()
+            target = folder / "kiem-tra.png"
+            save_small(box.grab().toImage(), target)
+            saved.append(target)
+            box.accept()
+
+    watch = QTimer()
+    watch.timeout.connect(shoot_message)
+    watch.start(300)
     window.export_mp3(str(work / "Bản tin sáng.mp3"))
     end = time.monotonic() + 120
     while getattr(window, "last_export", None) is None and time.monotonic() < end:
         settle(app, 0.2)
+    settle(app, 1.0)
+    watch.stop()
     window.docks["meters"].raise_()
-    shot(window.docks["meters"], "kiem-tra")
+    shot(window.docks["meters"], "do-sau-khi-xuat")
     from ui.publishing.push_dialog import PushDialog
 
     pub = features["publishing"]
@@ -332,6 +349,11 @@ def _shoot(out: Path, work: Path, guide: Path | None = None) -> int:
         window.editor.set_playhead(int(3.5 * 48_000))
         settle(app, 0.5)
         shot(window, f"main-{lang}-{theme}")
+        if lang == "vi" and theme == "light" and guide is not None:
+            guide_shots(app, window, features, work, guide, saved)
+            window.docks["library"].raise_()
+            window.editor.select([ClipRef(1, 0)])
+            window.editor.set_playhead(int(3.5 * 48_000))
         if lang == "vi" and theme == "light":
             ed = window.editor
             ed.set_range(int(14 * 48_000), int(16.5 * 48_000))
@@ -353,6 +375,11 @@ def _shoot(out: Path, work: Path, guide: Path | None = None) -> int:
             dialog.show()
             shot(dialog, "help-shortcuts")
             dialog.close()
+            guide_dialog = window.show_guide()
+            shot(guide_dialog, "help-guide")
+            guide_dialog.browser.scrollToAnchor("khan-cap")
+            shot(guide_dialog, "help-guide-emergency")
+            guide_dialog.close()
             sd = SettingsDialog(window.settings, window)
             sd.show()
             shot(sd, "settings")
@@ -378,13 +405,12 @@ def _shoot(out: Path, work: Path, guide: Path | None = None) -> int:
             shot(prompter, "prompter")
             prompter.close()
             window.docks["library"].raise_()
-            if guide is not None:
-                guide_shots(app, window, features, work, guide, saved)
         if guide is not None and lang == "en":
             settle(app, 0.3)
             save_small(window.grab().toImage(), guide / "window-en.png")
             saved.append(guide / "window-en.png")
         window.editor.session.history.mark_saved()
+        window.prompts.keep_sending = lambda pending: "close"  # the demo outbox item stays
         window.close()  # stops the panels' threads too
         window.deleteLater()
         settle(app, 0.1)

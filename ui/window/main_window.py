@@ -359,8 +359,8 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         "act_stop": ("stop", None),
         "act_end": ("end", None),
         "act_loop": ("loop", "Loop"),
-        "act_undo": ("undo", None),
-        "act_redo": ("redo", None),
+        "act_undo": ("undo", "Undo"),
+        "act_redo": ("redo", "Redo"),
         "act_split": ("split", "Split"),
         "act_delete": ("delete", None),
         "act_zoom_out": ("zoom-out", None),
@@ -378,6 +378,8 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         short = {
             "Play": self.tr("Play"),
             "Loop": self.tr("Loop"),
+            "Undo": self.tr("Undo"),  # not the menu's "Undo <what>": it would widen the bar
+            "Redo": self.tr("Redo"),
             "Split": self.tr("Split"),
             "Fit": self.tr("Fit"),
             "Snap": self.tr("Snap"),
