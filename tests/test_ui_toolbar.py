@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QToolButton
 
+from studio.history import TRACK_RENAME
 from studio.settings import Settings
 from tests.test_ui_integration import home, open_window, reset_language  # noqa: F401
 from ui.looks import ICON_COLOURS, TOOLBAR_ICONS, toolbar_icon
@@ -43,6 +44,11 @@ def test_every_toolbar_action_fits_at_1366_px(qtbot, home, lang, theme):  # noqa
     settings.set("language", lang)
     settings.set("theme", theme)
     w, _features = open_window(qtbot, home, settings=settings)
+    # after an edit the menu says "Undo <what>"; the toolbar's label stays short
+    w.add_track()
+    w.editor.set_track(0, TRACK_RENAME, name="Phỏng vấn trưởng thôn")
+    assert w.act_undo.text().replace("&", "") in ("Hoàn tác: Đổi tên rãnh", "Undo Rename track")
+    assert w.act_undo.iconText() == ("Hoàn tác" if lang == "vi" else "Undo")
     w.resize(1366, 768)
     qtbot.wait(50)  # the toolbar lays out on the next pass of the event loop
     assert w.width() == 1366
