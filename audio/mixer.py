@@ -68,6 +68,37 @@ def clip_gain_curve(clip: Clip, first: int, count: int) -> np.ndarray | None:
     return curve.astype(np.float32)
 
 
+def _flat_db(points, first: int, last: int) -> float | None:
+    """The envelope's value when it is flat over clip-relative frames [first, last), else
+    None (linear in dB between points: flat when every point there has the edge value)."""
+    xs = np.fromiter((p.frame for p in points), np.float64, len(points))
+    ys = np.fromiter((p.gain_db for p in points), np.float64, len(points))
+    a, b = np.interp([first, last - 1], xs, ys)
+    if a != b:
+        return None
+    inside = ys[(xs > first) & (xs < last - 1)]
+    return float(a) if not len(inside) or bool(np.all(inside == a)) else None
+
+
+def flat_gain_db(clip: Clip, first: int, count: int) -> float | None:
+    """The clip's envelopes (own and ducking) as one dB value when no fade touches frames
+    [first, first+count) and both are flat there, else None. A ducked bed is flat almost
+    everywhere (up, or down under the voice): this spares a per-frame curve for most blocks."""
+    last = first + count
+    if (clip.fade_in and first < clip.fade_in) or (
+        clip.fade_out and last > clip.length - clip.fade_out
+    ):
+        return None
+    total = 0.0
+    for envelope in (clip.envelope, clip.duck):
+        if envelope:
+            value = _flat_db(envelope, first, last)
+            if value is None:
+                return None
+            total += value
+    return total
+
+
 def _mix_clip(
     out: np.ndarray, track: Track, clip: Clip, block_start: int, source: np.ndarray
 ) -> None:
@@ -84,9 +115,10 @@ def _mix_clip(
     if n <= 0:
         return  # the clip runs past the end of its source: silence
     chunk = source[src_lo:src_hi]
-    gain = db_to_gain(clip.played_gain_db + track.gain_db)
+    flat = flat_gain_db(clip, rel, n) if clip.envelope or clip.duck else None
+    gain = db_to_gain(clip.played_gain_db + track.gain_db + (flat or 0.0))
     left, right = pan_gains(track.pan, chunk.shape[1])
-    curve = clip_gain_curve(clip, rel, n)
+    curve = None if flat is not None else clip_gain_curve(clip, rel, n)
     dst = out[lo - block_start : lo - block_start + n]
     if chunk.shape[1] == 1:
         mono = chunk[:, 0] * np.float32(gain) if curve is None else chunk[:, 0] * (curve * gain)
@@ -108,11 +140,20 @@ def render(
     start: int,
     frames: int,
     out: np.ndarray | None = None,
+    track_peaks: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mix timeline frames [start, start+frames) into a (frames, 2) float32 array.
 
     `out`, when given, is overwritten and returned (no allocation for the result itself).
     Frames outside every clip are silence; negative `start` is allowed (pre-roll).
+
+    `track_peaks`, when given (shape (n, 2), float32), is overwritten with each track's
+    linear peak per channel in this block, after the track's gain and pan and before the
+    master gain (a channel strip's meter), indexed like `timeline.tracks`; a silent, muted or
+    soloed-out track reads 0, and tracks past row n are not measured. A track with clips in
+    the block is then mixed into `scratch` (frames, 2), allocated when not given, and added
+    to `out`: one add and one min/max more per sounding track.
     """
     if out is None:
         out = np.zeros((frames, 2), dtype=np.float32)
@@ -120,14 +161,66 @@ def render(
         out = out[:frames]
         out.fill(0.0)
     end = start + frames
-    for track in timeline.audible_tracks():
-        for clip in track.clips:
-            if clip.start >= end or clip.end <= start:
-                continue
-            _mix_clip(out, track, clip, start, sources(clip.source_id))
+    if track_peaks is not None:
+        _render_metered(timeline, sources, start, out, track_peaks, scratch)
+    else:
+        for track in timeline.audible_tracks():
+            for clip in track.clips:
+                if clip.start >= end or clip.end <= start:
+                    continue
+                _mix_clip(out, track, clip, start, sources(clip.source_id))
     if timeline.master_gain_db:
         out *= np.float32(db_to_gain(timeline.master_gain_db))
     return out
+
+
+def channel_peaks(block: np.ndarray, dest: np.ndarray, work: np.ndarray) -> None:
+    """Write the linear peak of each channel of `block` (frames, 2) into `dest` (2,).
+
+    `work` (at least block's shape, float32; may be `block` itself, which is then
+    overwritten) holds |block|: two contiguous column maxima cost about a fifth of
+    `np.abs(block).max(axis=0)` (a strided reduction) and allocate nothing large."""
+    n = len(block)
+    if n == 0:
+        dest[:] = 0.0
+        return
+    mag = np.abs(block, out=work[:n])
+    dest[0] = mag[:, 0].max()
+    dest[1] = mag[:, 1].max()
+
+
+def _render_metered(
+    timeline: Timeline,
+    sources: SourceFrames,
+    start: int,
+    out: np.ndarray,
+    track_peaks: np.ndarray,
+    scratch: np.ndarray | None,
+) -> None:
+    """`render`'s loop with a peak per track (see `render`)."""
+    frames = len(out)
+    end = start + frames
+    track_peaks.fill(0.0)
+    audible = {id(t) for t in timeline.audible_tracks()}
+    rows = len(track_peaks)
+    for index, track in enumerate(timeline.tracks):
+        if id(track) not in audible:
+            continue
+        clips = [c for c in track.clips if c.start < end and c.end > start]
+        if not clips:
+            continue
+        if index >= rows:  # not measured: mixed as without meters
+            for clip in clips:
+                _mix_clip(out, track, clip, start, sources(clip.source_id))
+            continue
+        if scratch is None or len(scratch) < frames:
+            scratch = np.zeros((frames, 2), dtype=np.float32)
+        buf = scratch[:frames]
+        buf.fill(0.0)
+        for clip in clips:
+            _mix_clip(buf, track, clip, start, sources(clip.source_id))
+        out += buf
+        channel_peaks(buf, track_peaks[index], work=buf)
 
 
 def render_blocks(

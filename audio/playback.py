@@ -21,13 +21,14 @@ import sounddevice as sd
 
 from audio.devices import find_device, stream_error
 from audio.errors import StudioError
-from audio.mixer import SourceFrames, render
+from audio.mixer import SourceFrames, channel_peaks, render
 from audio.ringbuffer import RingBuffer, fill_silence
 from audio.timeline import Timeline
 
 _SEGMENTS = 512  # remembered rendered blocks (ring index → timeline frame, peaks)
 _HISTORY = 256  # remembered device callbacks (for the playhead)
 _POLL_S = 0.004  # worker sleep while the ring is full enough
+METERED_TRACKS = 64  # tracks with a live peak meter (later ones play, unmetered)
 
 
 class ProgrammeFeed:
@@ -35,8 +36,11 @@ class ProgrammeFeed:
 
     Producer: the worker thread (render). Consumer: `pull` on the audio thread. Every rendered
     block is remembered as a segment (ring index where it starts, timeline frame, peak per
-    channel) so the GUI thread can turn "ring frame heard now" into a timeline frame and a
-    meter reading without the audio thread doing any of that work.
+    channel of the master and of each track) so the GUI thread can turn "ring frame heard
+    now" into a timeline frame and meter readings without the audio thread doing any of that
+    work. The segment arrays are preallocated; the worker writes a segment's values before it
+    bumps the count, and the GUI thread only reads them (no lock: a reading torn by a block
+    being written is one meter frame off, never a crash).
     """
 
     def __init__(self, sources: SourceFrames, rate: int, block: int, ahead: int, prime: int = 0):
@@ -53,6 +57,9 @@ class ProgrammeFeed:
         self._seg_ring = np.zeros(_SEGMENTS, np.int64)
         self._seg_frame = np.zeros(_SEGMENTS, np.int64)
         self._seg_peak = np.zeros((_SEGMENTS, 2), np.float32)
+        self._seg_tracks = np.zeros((_SEGMENTS, METERED_TRACKS, 2), np.float32)
+        self._track_buf = np.zeros((METERED_TRACKS, 2), np.float32)
+        self._scratch = np.zeros((block, 2), np.float32)
         self._seg_count = 0
         self._thread: threading.Thread | None = None
         self._stop = False
@@ -129,11 +136,20 @@ class ProgrammeFeed:
                 self.end_index = ring.written
                 return
             n = min(self.block, end - pos)
-            out = render(timeline, self.sources, pos, n, out=self._buf)
+            out = render(
+                timeline,
+                self.sources,
+                pos,
+                n,
+                out=self._buf,
+                track_peaks=self._track_buf,
+                scratch=self._scratch,
+            )
             k = self._seg_count % _SEGMENTS
             self._seg_ring[k] = ring.written
             self._seg_frame[k] = pos
-            self._seg_peak[k] = np.abs(out[:n]).max(axis=0)
+            channel_peaks(out[:n], self._seg_peak[k], work=self._scratch)
+            self._seg_tracks[k] = self._track_buf
             self._seg_count += 1
             ring.write(out[:n])
             tap = self.tap
@@ -168,19 +184,36 @@ class ProgrammeFeed:
                 return int(self._seg_frame[k]) + (ring_index - seg_start)
         return None
 
-    def peak_between(self, first: int, last: int) -> tuple[float, float]:
-        """Peak per channel of blocks starting in ring frames [first, last)."""
+    def _segments_between(self, first: int, last: int) -> list[int]:
+        """Slots of the remembered blocks that overlap ring frames [first, last)."""
         count = self._seg_count
-        peak = [0.0, 0.0]
+        slots = []
         for i in range(count - 1, max(count - _SEGMENTS, 0) - 1, -1):
             k = i % _SEGMENTS
             seg_start = int(self._seg_ring[k])
             if seg_start < first - self.block:
                 break
             if seg_start < last:
-                peak[0] = max(peak[0], float(self._seg_peak[k, 0]))
-                peak[1] = max(peak[1], float(self._seg_peak[k, 1]))
-        return peak[0], peak[1]
+                slots.append(k)
+        return slots
+
+    def peak_between(self, first: int, last: int) -> tuple[float, float]:
+        """Peak per channel of blocks starting in ring frames [first, last)."""
+        slots = self._segments_between(first, last)
+        if not slots:
+            return 0.0, 0.0
+        peak = self._seg_peak[slots].max(axis=0)
+        return float(peak[0]), float(peak[1])
+
+    def track_peaks_between(self, first: int, last: int, tracks: int) -> np.ndarray:
+        """(tracks, 2) peak per channel of the first `tracks` tracks over the blocks starting
+        in ring frames [first, last); tracks past `METERED_TRACKS` read 0."""
+        result = np.zeros((tracks, 2), np.float32)
+        slots = self._segments_between(first, last)
+        n = min(tracks, METERED_TRACKS)
+        if slots and n:
+            result[:n] = self._seg_tracks[slots, :n].max(axis=0)
+        return result
 
 
 class Player:
@@ -211,6 +244,7 @@ class Player:
         self._start_frame = 0
         self._last_position = 0
         self._levels_from = 0
+        self._tracks_from = 0
         # Written on the audio thread, one entry per callback: the stream frame where the
         # buffer starts, the ring index of its first frame and how many ring frames it held
         # (less than the buffer after an underflow or the end). Lets the GUI thread map
@@ -244,7 +278,7 @@ class Player:
         self._start_frame = self._last_position = start_frame
         self._hist_count = self._stream_frames = self._cb_stream = 0
         self._cb_dac = 0.0
-        self._levels_from = 0
+        self._levels_from = self._tracks_from = 0
         self._feed.start(start_frame, end_frame, loop)
         self._feed.wait_primed()
         try:
@@ -359,6 +393,20 @@ class Player:
         now = self._heard_ring_index()
         peaks = self._feed.peak_between(self._levels_from, max(now, self._levels_from + 1))
         self._levels_from = now
+        return peaks
+
+    def track_levels(self) -> np.ndarray:
+        """(tracks, 2): each track's peak per channel heard since the last call (linear,
+        after the track's gain and pan), rows as in the timeline being played; zeros when
+        stopped, for a muted or silent track, and past `METERED_TRACKS`. GUI thread."""
+        tracks = len(self._feed.timeline.tracks)
+        if self._stream is None:
+            return np.zeros((tracks, 2), np.float32)
+        now = self._heard_ring_index()
+        peaks = self._feed.track_peaks_between(
+            self._tracks_from, max(now, self._tracks_from + 1), tracks
+        )
+        self._tracks_from = now
         return peaks
 
     def close(self) -> None:

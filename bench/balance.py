@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     clips = sum(len(t.clips) for t in timeline.tracks)
     print(f"programme: {args.minutes:g} min, {args.tracks} tracks, {clips} clips")
     print(
-        f"export, balance off:            {t_off:7.2f} s  (I {off.output.integrated_lufs:.2f} LUFS)"
+        f"export, balance off:            {t_off:7.2f} s  (I {off.output.integrated_lufs:.2f} LUFS, "
+        f"{off.encodes} encode(s))"
     )
     print(
         f"export, balance on:             {t_on:7.2f} s  (I {on.output.integrated_lufs:.2f} LUFS, "

@@ -244,7 +244,7 @@ def build_report(
         CheckLine(
             "integrated_loudness", ok, i, rule, "LUFS",
             f"Integrated loudness {_f(i)} LUFS (target {rule})",
-            f"Độ lớn tích hợp {_f(i)} LUFS (mục tiêu {rule})",
+            f"Độ lớn cả bài {_f(i)} LUFS (mục tiêu {rule})",
         )
     )  # fmt: skip
 
@@ -321,7 +321,7 @@ def build_report(
             CheckLine(
                 "mono_compatibility", True, None, rule, "dB",
                 "Mono compatibility: the file is mono",
-                "Tương thích đơn kênh: tệp là đơn kênh (mono)",
+                "Nghe tốt khi gộp về một kênh: tệp chỉ có một kênh",
             )
         )  # fmt: skip
     else:
@@ -330,7 +330,7 @@ def build_report(
             CheckLine(
                 "mono_compatibility", ok, loss, rule, "dB",
                 f"Summed to mono the programme loses {_f(loss)} dB ({rule})",
-                f"Khi gộp về đơn kênh chương trình giảm {_f(loss)} dB ({rule})",
+                f"Khi gộp về một kênh chương trình nhỏ đi {_f(loss)} dB ({rule})",
             )
         )  # fmt: skip
 

@@ -118,7 +118,8 @@ class ExportPreset:
             ("max_silence_s", 0.5, 600.0, "The dead-air limit", "Giới hạn khoảng lặng", "s"),
             ("silence_threshold_lufs", -90.0, -20.0, "The silence threshold",
              "Ngưỡng khoảng lặng", "LUFS"),
-            ("max_mono_loss_db", 0.0, 40.0, "The mono-loss limit", "Giới hạn suy giảm mono", "dB"),
+            ("max_mono_loss_db", 0.0, 40.0, "The mono-loss limit",
+             "Giới hạn suy giảm khi gộp về một kênh", "dB"),
         )  # fmt: skip
         for key, lo, hi, en, vi, unit in limits:
             x = _number(getattr(self, key), en, vi)
@@ -158,13 +159,13 @@ class ExportPreset:
 LOUDSPEAKER = ExportPreset(
     "loudspeaker",
     "Loudspeaker network (MP3 64 kbps mono, −16 LUFS)",
-    "Loa truyền thanh (MP3 64 kbps mono, −16 LUFS)",
+    "Loa truyền thanh (MP3 64 kbps một kênh, −16 LUFS)",
     ascii_file_name=True,  # many head-end players show "?" or refuse names with diacritics
 )
 PROVINCE = ExportPreset(
     "province",
     "Provincial source-information system (MP3 128 kbps stereo, −16 LUFS)",
-    "Hệ thống thông tin nguồn tỉnh (MP3 128 kbps stereo, −16 LUFS)",
+    "Hệ thống thông tin nguồn tỉnh (MP3 128 kbps hai kênh, −16 LUFS)",
     bitrate_kbps=128,
     channels=2,
     ascii_file_name=True,
@@ -172,7 +173,7 @@ PROVINCE = ExportPreset(
 EBU_R128 = ExportPreset(
     "ebu-r128",
     "EBU R128 broadcast (MP3 128 kbps stereo 48 kHz, −23 LUFS)",
-    "EBU R128 phát sóng (MP3 128 kbps stereo 48 kHz, −23 LUFS)",
+    "EBU R128 phát sóng (MP3 128 kbps hai kênh 48 kHz, −23 LUFS)",
     bitrate_kbps=128,
     channels=2,
     rate=48_000,
@@ -182,7 +183,7 @@ EBU_R128 = ExportPreset(
 ARCHIVE_WAV = ExportPreset(
     "archive-wav",
     "Archive (WAV 48 kHz stereo, −16 LUFS)",
-    "Lưu trữ (WAV 48 kHz stereo, −16 LUFS)",
+    "Lưu trữ (WAV 48 kHz hai kênh, −16 LUFS)",
     format="wav",
     channels=2,
     rate=48_000,
@@ -190,7 +191,7 @@ ARCHIVE_WAV = ExportPreset(
 ARCHIVE_FLAC = ExportPreset(
     "archive-flac",
     "Archive (FLAC 48 kHz stereo, −16 LUFS)",
-    "Lưu trữ (FLAC 48 kHz stereo, −16 LUFS)",
+    "Lưu trữ (FLAC 48 kHz hai kênh, −16 LUFS)",
     format="flac",
     channels=2,
     rate=48_000,

@@ -206,7 +206,7 @@ def export_regions(
     if not regions:
         raise StudioError(
             "There are no marked regions with audio: put at least two markers on the timeline.",
-            "Không có đoạn đánh dấu nào có âm thanh: hãy đặt ít nhất hai điểm đánh dấu.",
+            "Không có đoạn nào giữa hai mốc có âm thanh: hãy đặt ít nhất hai mốc.",
         )
     ext = preset.format
     results = []

@@ -326,6 +326,28 @@ def _map_clips(timeline: Timeline, f: Callable[[Track, Clip], Clip]) -> Timeline
     return timeline.with_changes(tracks=tracks)
 
 
+def even_out(timeline: Timeline, refs, analysis_of: AnalysisOf) -> tuple[Timeline, int]:
+    """The speech leveler (studio.leveler) on the clips `refs` (edits.ClipRef): a slow gain
+    ride written as each clip's own envelope (replacing it), for a reading that drifts louder
+    and quieter. Returns the timeline and how many clips got an envelope (too short or silent
+    clips get none)."""
+    from studio.leveler import level_envelope
+
+    tracks = list(timeline.tracks)
+    done = 0
+    for ref in refs:
+        clip = tracks[ref.track].clips[ref.index]
+        analysis = analysis_of(clip.source_id)
+        envelope = level_envelope(analysis, clip) if analysis is not None else ()
+        if not envelope:
+            continue
+        clips = list(tracks[ref.track].clips)
+        clips[ref.index] = clip.with_changes(envelope=envelope)
+        tracks[ref.track] = tracks[ref.track].with_changes(clips=tuple(clips))
+        done += 1
+    return timeline.with_changes(tracks=tuple(tracks)), done
+
+
 class Balancer:
     """The balance as the window's session runs it after every edit (studio.session): one
     programme in, the balanced programme out, as the settings say at that moment. The

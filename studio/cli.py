@@ -54,8 +54,8 @@ COMMANDS: dict[str, tuple[str, str | None, str | None]] = {
         "recover takes cut short by a crash",
         "khôi phục bản thu bị gián đoạn",
     ),
-    "destinations": ("studio.cli_publish", "configure destinations", "cấu hình nơi gửi"),
-    "push": ("studio.cli_publish", "send a file to a destination", "gửi tệp tới nơi gửi"),
+    "destinations": ("studio.cli_publish", "configure destinations", "cấu hình nơi nhận"),
+    "push": ("studio.cli_publish", "send a file to a destination", "gửi tệp tới nơi nhận"),
     "outbox": ("studio.cli_publish", "show or manage the outbox", "xem, quản lý hộp thư đi"),
     "properties": (
         "studio.cli_properties",

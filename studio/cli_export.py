@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace, home: StudioHome) -> int:
         print(
             _t(
                 f"Wrote {r.path} ({r.frames / r.rate:.2f} s, gain {r.gain_db:+.1f} dB)",
-                f"Đã ghi {r.path} ({r.frames / r.rate:.2f} giây, khuếch đại {r.gain_db:+.1f} dB)",
+                f"Đã ghi {r.path} ({r.frames / r.rate:.2f} giây, chỉnh âm lượng {r.gain_db:+.1f} dB)",
             )
         )
     b = service.last_balance

@@ -5,6 +5,7 @@ bed fades), the same one `studio render` and the window apply.
     studio level PROGRAMME --off 3 --on 1       # switch auto-level of clip rows off / on
     studio level PROGRAMME --duck "Nhạc nền=off" --duck-depth "Nhạc nền=15"
     studio level PROGRAMME --apply              # save the balanced values in the file
+    studio level PROGRAMME --even-out 2         # ride a drifting reading's level (leveler)
 
 Row numbers are the ones the listing prints. Every change is saved in the programme file.
 """
@@ -67,13 +68,18 @@ def _set_ducking(timeline, args):
     return timeline.with_changes(tracks=tuple(tracks))
 
 
-def _switch(timeline, rows: list[tuple[int, int]], numbers: list[int], on: bool):
+def _check_rows(rows: list[tuple[int, int]], numbers: list[int]) -> None:
     for n in numbers:
         if not 1 <= n <= len(rows):
             raise StudioError(
                 f"There is no clip row {n} (1…{len(rows)}).",
                 f"Không có dòng đoạn số {n} (1…{len(rows)}).",
             )
+
+
+def _switch(timeline, rows: list[tuple[int, int]], numbers: list[int], on: bool):
+    _check_rows(rows, numbers)
+    for n in numbers:
         ti, ci = rows[n - 1]
         track = timeline.tracks[ti]
         clips = list(track.clips)
@@ -84,19 +90,33 @@ def _switch(timeline, rows: list[tuple[int, int]], numbers: list[int], on: bool)
 
 def cmd_level(args: argparse.Namespace, home: StudioHome) -> int:
     from audio.media import MediaStore
-    from studio.balance import Analyses, BalanceSettings, balance
+    from studio import edits
+    from studio.balance import Analyses, BalanceSettings, balance, even_out
     from studio.settings import Settings
 
     home = home.ensure()
     programme = load_programme(args.programme)
     timeline = programme.timeline
     rows = [(ti, ci) for ti, t in enumerate(timeline.tracks) for ci in range(len(t.clips))]
-    changed = bool(args.off or args.on or args.duck or args.duck_depth)
+    changed = bool(args.off or args.on or args.duck or args.duck_depth or args.even_out)
     timeline = _switch(timeline, rows, args.off, False)
     timeline = _switch(timeline, rows, args.on, True)
     timeline = _set_ducking(timeline, args)
     settings = BalanceSettings.from_settings(Settings(home.settings_file))
-    result = balance(timeline, Analyses(MediaStore(home.media), timeline.rate), settings)
+    analyses = Analyses(MediaStore(home.media), timeline.rate)
+    if args.even_out:
+        _check_rows(rows, args.even_out)
+        refs = [edits.ClipRef(*rows[n - 1]) for n in args.even_out]
+        timeline, evened = even_out(timeline, refs, analyses)
+        print(
+            _t(
+                f"Evened out {evened} of {len(refs)} clip(s) (a clip under 3 s or silent "
+                "gets nothing).",
+                f"Đã làm đều giọng {evened}/{len(refs)} đoạn (đoạn dưới 3 giây hoặc im lặng "
+                "thì không).",
+            )
+        )
+    result = balance(timeline, analyses, settings)
     if changed or args.apply:
         save_programme(programme.with_changes(timeline=result.timeline), args.programme)
     lang = current_language()
@@ -193,6 +213,13 @@ def register(sub) -> None:
     p.add_argument(
         "--on", type=int, action="append", default=[], metavar="ROW",
         help=_t("switch auto-level on for this clip row", "bật tự cân bằng mức cho dòng này"),
+    )  # fmt: skip
+    p.add_argument(
+        "--even-out", type=int, action="append", default=[], metavar="ROW",
+        help=_t(
+            "ride the level of a drifting reading (an envelope on the clip)",
+            "làm đều giọng đọc to nhỏ thất thường trong đoạn (đường bao trên đoạn)",
+        ),
     )  # fmt: skip
     p.add_argument(
         "--duck", action="append", default=[], metavar="TRACK=on|off",

@@ -77,7 +77,7 @@ def cmd_dest_add(args: argparse.Namespace, home: StudioHome) -> int:
     finally:
         service.close()
     login = f" ({config.user})" if config.user else ""
-    print(_t(f"Added destination '{args.name}'{login}.", f"Đã thêm nơi gửi '{args.name}'{login}."))
+    print(_t(f"Added destination '{args.name}'{login}.", f"Đã thêm nơi nhận '{args.name}'{login}."))
     for w in warnings:
         print(_t("Warning: ", "Cảnh báo: ") + w, file=sys.stderr)
     return 0
@@ -122,7 +122,7 @@ def cmd_dest_test(args: argparse.Namespace, home: StudioHome) -> int:
         plugin = outbox.plugin(args.name)
         for w in plugin.warnings():
             print(_t("Warning: ", "Cảnh báo: ") + w, file=sys.stderr)
-        print(plugin.check())
+        print(_t("OK: ", "Được: ") + plugin.check())
     finally:
         outbox.close()
     return 0
@@ -149,7 +149,7 @@ def cmd_dest_remove(args: argparse.Namespace, home: StudioHome) -> int:
         outbox.remove_destination(args.name)
     finally:
         outbox.close()
-    print(_t(f"Removed destination '{args.name}'.", f"Đã xoá nơi gửi '{args.name}'."))
+    print(_t(f"Removed destination '{args.name}'.", f"Đã xoá nơi nhận '{args.name}'."))
     return 0
 
 
@@ -312,9 +312,9 @@ def add_schedule_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("destinations", help=_t("configure destinations", "cấu hình nơi gửi"))
+    p = sub.add_parser("destinations", help=_t("configure destinations", "cấu hình nơi nhận"))
     dsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = dsub.add_parser("add", help=_t("add a destination", "thêm nơi gửi"))
+    a = dsub.add_parser("add", help=_t("add a destination", "thêm nơi nhận"))
     a.set_defaults(handler=cmd_dest_add)
     a.add_argument("name")
     a.add_argument("--kind", required=True, choices=list(KINDS))
@@ -332,7 +332,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help=_t("send every emergency bulletin here", "gửi mọi bản tin khẩn cấp tới đây"),
     )
-    a = dsub.add_parser("list", help=_t("list destinations", "liệt kê nơi gửi"))
+    a = dsub.add_parser("list", help=_t("list destinations", "liệt kê nơi nhận"))
     a.set_defaults(handler=cmd_dest_list)
     a.add_argument("--json", action="store_true")
     a = dsub.add_parser("test", help=_t("check the connection", "kiểm tra kết nối"))
@@ -344,11 +344,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=cmd_dest_emergency)
     a.add_argument("name")
     a.add_argument("--off", action="store_true", help=_t("unmark", "bỏ đánh dấu"))
-    a = dsub.add_parser("remove", help=_t("remove a destination", "xoá nơi gửi"))
+    a = dsub.add_parser("remove", help=_t("remove a destination", "xoá nơi nhận"))
     a.set_defaults(handler=cmd_dest_remove)
     a.add_argument("name")
 
-    p = sub.add_parser("push", help=_t("send a file to a destination", "gửi tệp tới nơi gửi"))
+    p = sub.add_parser("push", help=_t("send a file to a destination", "gửi tệp tới nơi nhận"))
     p.set_defaults(handler=cmd_push)
     p.add_argument("file")
     p.add_argument(
@@ -356,7 +356,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         action="append",
         metavar="NAME",
-        help=_t("a destination (repeat for several)", "nơi gửi (lặp lại để gửi nhiều nơi)"),
+        help=_t("a destination (repeat for several)", "nơi nhận (lặp lại để gửi tới nhiều nơi)"),
     )
     p.add_argument("--priority", choices=list(PRIORITIES), default="thuong")
     p.add_argument("--title")

@@ -101,8 +101,8 @@ class EmergencyService:
             raise StudioError(
                 "No destination is marked for emergencies: mark one in Destinations "
                 "(or: studio destinations add NAME … --emergency).",
-                "Chưa có nơi gửi nào được đánh dấu nhận bản tin khẩn cấp: hãy đánh dấu trong "
-                "Nơi gửi (hoặc: studio destinations add TÊN … --emergency).",
+                "Chưa có nơi nhận nào được đánh dấu nhận bản tin khẩn cấp: hãy đánh dấu trong "
+                "Nơi nhận (hoặc: studio destinations add TÊN … --emergency).",
             )
         return names
 

@@ -49,7 +49,11 @@ if TYPE_CHECKING:  # export.master pulls in scipy: imported when an export start
 Progress = Callable[[float], None]
 CancelCheck = Callable[[], bool]
 
-__all__ = ["ExportService", "ExportPreset", "custom", "programme_tags"]
+# The title of a programme that has none, for its export's name and tags: "ban-tin.mp3" with
+# an ASCII-only preset, "Bản tin.wav" otherwise (export.naming makes the name).
+DEFAULT_TITLE = "Bản tin"
+
+__all__ = ["DEFAULT_TITLE", "ExportService", "ExportPreset", "custom", "programme_tags"]
 
 
 def programme_tags(programme: Programme, title: str = "", settings=None) -> Tags:
@@ -154,7 +158,7 @@ class ExportService:
         p = preset or self.preset()
         ascii_names = p.ascii_file_name if ascii_only is None else ascii_only
         return export_file_name(
-            title or programme.title or "bulletin",
+            title or programme.title or DEFAULT_TITLE,
             p.extension,
             ascii_only=ascii_names,
             reference=_reference_date(programme.meta("date")),
@@ -235,7 +239,7 @@ class ExportService:
 
         programme = self.balanced(programme, auto_level, duck)
         p = preset or self.preset()
-        title = title or programme.title or "bulletin"
+        title = title or programme.title or DEFAULT_TITLE
         return export_regions(
             programme.timeline,
             self._sources(programme),

@@ -104,7 +104,7 @@ class PublishService:
         if not destinations:
             from audio.errors import StudioError
 
-            raise StudioError("Choose at least one destination.", "Hãy chọn ít nhất một nơi gửi.")
+            raise StudioError("Choose at least one destination.", "Hãy chọn ít nhất một nơi nhận.")
         for d in destinations:
             self.outbox.destination(d)  # StudioError for an unknown one, before queueing any
         return [self.outbox.enqueue(file, d, metadata, priority, name) for d in destinations]

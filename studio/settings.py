@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input_rate", int, 48_000, "recording sample rate"),
     Setting("input_channels", list, [0], "device input channels that feed an armed track"),
     Setting("export_preset", str, "loudspeaker", "export preset (export/presets.py)"),
+    Setting("export_folder", str, "", "folder of the last export; empty = the home's exports"),
     Setting("library_url", str, "", "database URL; empty = SQLite in the studio home"),
     Setting("station_name", str, "", "written into ID3 tags, titles and reports"),
     Setting("commune", str, "", "the commune the station serves, used in titles and scripts"),

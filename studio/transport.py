@@ -4,8 +4,8 @@
 hands it each new timeline (a single reference swap on the player's side, so edits are heard
 while playing) and keeps the transport rules: play from the playhead, or from the start when
 the playhead is at the end; loop a range; Stop goes back to where playback started (pressed
-again: to the start). The window polls `position()` / `levels()` / `finished()` on its GUI
-timer; nothing here calls the window.
+again: to the start). The window polls `position()` / `levels()` / `track_levels()` /
+`finished()` on its GUI timer; nothing here calls the window.
 
 A `LiveMeters` attached with `attach_meter()` is reset and fed by the player's render thread
 at every start (`Player.set_tap`).
@@ -109,6 +109,17 @@ class Transport:
             return None
         try:
             return self.player.levels()
+        except Exception:  # noqa: BLE001
+            return None
+
+    def track_levels(self):
+        """Per-track (tracks, 2) linear peaks of what is being heard, rows as in the timeline;
+        None when there is no player, the player has no track meters, or the reading failed."""
+        reader = getattr(self.player, "track_levels", None)
+        if reader is None:
+            return None
+        try:
+            return reader()
         except Exception:  # noqa: BLE001
             return None
 

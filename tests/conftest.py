@@ -36,10 +36,17 @@ def english_after_each_test():
 
 
 @pytest.fixture(autouse=True)
-def studio_home(tmp_path, monkeypatch) -> StudioHome:
+def studio_home(tmp_path, monkeypatch, request) -> StudioHome:
+    """Messages in English for the command line and the core (STUDIO_LANG=en). A test that
+    drives widgets (it uses qtbot) runs without STUDIO_LANG, as a user's launch does: the
+    window honours the variable over its language setting, so with it set every window
+    test would see English. Such a test that wants English sets STUDIO_LANG=en itself."""
     home = tmp_path / "studio-home"
     monkeypatch.setenv("STUDIO_HOME", str(home))
-    monkeypatch.setenv("STUDIO_LANG", "en")
+    if "qtbot" in request.fixturenames:
+        monkeypatch.delenv("STUDIO_LANG", raising=False)
+    else:
+        monkeypatch.setenv("STUDIO_LANG", "en")
     return StudioHome(home).ensure()
 
 

@@ -147,3 +147,13 @@ def test_studio_level_says_what_it_measured_and_chose(home, bulletin, capsys):
     assert tl.tracks[2].ducking.enabled is False and tl.tracks[2].clips[0].duck == ()
     assert run(["level", str(path), "--duck", "Không có=on"]) == 1
     assert "There is no track 'Không có'" in capsys.readouterr().err
+
+
+def test_studio_level_even_out_writes_the_leveler_envelope(home, bulletin, capsys):
+    path, _ = bulletin
+    assert run(["level", str(path), "--even-out", "2", "--even-out", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Evened out 1 of 2 clip(s)" in out  # the 1.6 s jingle is too short
+    tl = load_programme(path).timeline
+    assert tl.tracks[1].clips[0].envelope and tl.tracks[0].clips[0].envelope == ()
+    assert run(["level", str(path), "--even-out", "9"]) == 1

@@ -140,3 +140,19 @@ def test_the_balance_dialog_sets_the_track_ducking_and_the_settings(bulletin):
     dialog.auto_level.setChecked(False)
     feature.apply(dialog)
     assert w.editor.timeline.tracks[0].clips[0].level_db == 0.0
+
+
+def test_even_out_rides_a_drifting_reading_in_one_step(window, tmp_path):
+    w = window
+    drifting = np.concatenate([speech(12.0, seed=61), speech(12.0, seed=62) * np.float32(0.3)])
+    info = w.store.import_file(write(tmp_path / "trôi.wav", drifting), RATE)
+    w.editor.apply(add_source_clip(w.editor.programme, info, "Giọng đọc", 0), history.IMPORT_AUDIO)
+    w.editor.select([ClipRef(0, 0)])
+    feature = w.features.get("balance")
+    assert feature.act_even_out in w.menus["edit"].actions()
+    assert feature.even_out() == 1
+    env = w.editor.timeline.tracks[0].clips[0].envelope
+    assert env and max(p.gain_db for p in env) - min(p.gain_db for p in env) > 4
+    assert w.editor.session.history.undo_description.vi == "Đã làm đều giọng đọc"
+    w.editor.undo()
+    assert w.editor.timeline.tracks[0].clips[0].envelope == ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -122,7 +123,7 @@ def ftp_dest(server: FtpServer, kind="ftp", password=None, **options):
 
 def test_ftp_upload_temp_then_rename_and_retry_recognised(ftp, tmp_path):
     d = ftp_dest(ftp)
-    assert d.check().startswith("OK")
+    assert d.check().endswith(" — /")  # the server's welcome and the folder it logged into
     item = make_item(tmp_path)
     plan = d.prepare(item)
     receipt = d.run(plan)
@@ -222,7 +223,7 @@ def test_sftp_pins_key_uploads_and_recognises_retry(sftp, tmp_path):
     known = tmp_path / "home" / "known_hosts"
     d = sftp_dest(sftp, known)
     first = d.check()
-    assert first.startswith("OK") and "new host key pinned: ssh-ed25519 SHA256:" in first
+    assert "new host key pinned: ssh-ed25519 SHA256:" in first
     assert f"[127.0.0.1]:{sftp.port}" in known.read_text()
     assert "host key matches" in d.check()
     item = make_item(tmp_path)
@@ -282,7 +283,7 @@ def http_dest(server: HttpsServer, ca, kind="http", token=None, **options):
 
 def test_https_multipart_upload_with_receipt_and_idempotency(https, ca, tmp_path):
     d = http_dest(https, ca, **{"field.station": "Xã Hoà Bình", "receipt_path": "data.id"})
-    assert d.check().startswith("OK")
+    assert d.check().endswith(" HTTP 200")
     item = make_item(tmp_path)
     plan = d.prepare(item)
     receipt = d.run(plan)
@@ -523,3 +524,20 @@ def test_sftp_real_disk_full(tmp_path, small_tmpfs):
         assert files_in(small_tmpfs) == []
     finally:
         server.close()
+
+
+def test_free_space_reads_like_windows_explorer(tmp_path):
+    from audio.errors import set_language
+    from export.destinations.base import readable_size
+
+    assert readable_size(82925 * 1024**2) == "81 GB"
+    assert readable_size(int(3.46 * 1024**3)) == "3.5 GB"
+    assert readable_size(512 * 1024**2 + 7) == "512 MB"
+    assert readable_size(0) == "0 MB"
+    d = make_destination(DestinationConfig("usb", "folder", str(tmp_path), "", {}))
+    set_language("vi")
+    try:
+        assert re.fullmatch(rf"{re.escape(str(tmp_path))} \(còn trống [\d.]+ [GM]B\)", d.check())
+    finally:
+        set_language(None)
+    assert d.check().endswith(" free)")

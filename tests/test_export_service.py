@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -123,6 +124,23 @@ def test_a_settings_file_of_the_last_release_keeps_its_preset(home):
 
 
 # --- the service ----------------------------------------------------------------------------
+
+
+def test_a_programme_without_a_title_exports_as_ban_tin(home, demo, tmp_path):
+    """The default name is Vietnamese: slugged for an ASCII-only preset, kept otherwise; the
+    marked regions are named after it too."""
+    from audio.timeline import Marker
+
+    _, programme = demo
+    untitled = programme.with_changes(title="")
+    service = ExportService(home, Settings(home.settings_file))
+    assert service.file_name(untitled) == "ban-tin.mp3"  # loudspeaker: ASCII names
+    assert service.file_name(untitled, preset("archive-wav")) == "Bản tin.wav"
+    markers = (Marker(0, "Tin 1"), Marker(RATE, "hết"))  # two markers: one region
+    marked = untitled.with_changes(timeline=untitled.timeline.with_changes(markers=markers))
+    (tmp_path / "regions").mkdir()
+    (result,) = service.export_regions(marked, tmp_path / "regions")
+    assert Path(result.path).name == "ban-tin-01-tin-1.mp3"
 
 
 def test_the_report_comes_from_the_export_itself(home, demo, tmp_path, monkeypatch):

@@ -188,3 +188,76 @@ def test_render_reuses_the_output_buffer(tmp_path, store):
     out = render(tl, sources, RATE, 4096, out=buf)
     assert out.base is buf or out is buf
     np.testing.assert_allclose(out, render(tl, sources, RATE, 4096))
+
+
+def test_flat_stretches_of_an_envelope_render_as_the_per_frame_curve_would():
+    """A ducked bed is flat almost everywhere: those blocks take a scalar gain, and the result
+    equals the per-frame curve's to float precision, across ramps and block edges."""
+    from audio.mixer import flat_gain_db
+
+    rng = np.random.default_rng(5)
+    src = rng.standard_normal((RATE * 4, 2)).astype(np.float32) * np.float32(0.1)
+    points = (
+        EnvelopePoint(0, 0.0),
+        EnvelopePoint(RATE, 0.0),
+        EnvelopePoint(RATE + 4800, -12.0),
+        EnvelopePoint(3 * RATE, -12.0),
+        EnvelopePoint(3 * RATE + 9600, 0.0),
+        EnvelopePoint(4 * RATE, 0.0),
+    )
+    clip = Clip("s", 0, RATE * 4, duck=points, gain_db=-2.0)
+    assert flat_gain_db(clip, RATE * 2, 1000) == -12.0
+    assert flat_gain_db(clip, RATE - 10, 1000) is None
+    assert flat_gain_db(clip.with_changes(fade_in=RATE * 3), RATE * 2, 1000) is None
+    tl = Timeline(RATE, (Track("b", (clip,)),))
+    got = np.concatenate(list(render_blocks(tl, {"s": src}.__getitem__, block=7_777)))
+    curve = clip_gain_curve(clip, 0, RATE * 4)
+    want = src * (curve * np.float32(10 ** (-2 / 20)))[:, None]
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+@pytest.mark.parametrize("block", [1, 64, 1024, 8193])
+def test_track_peaks_measure_each_strip_and_leave_the_mix_unchanged(tmp_path, store, block):
+    tl, sources = _programme(tmp_path, store)
+    # a fourth track, muted, holding the loudest clip, and a fifth with no clip at all
+    loud = write_wav(tmp_path / "loud.wav", np.full((RATE, 2), 0.9, np.float32))
+    (lid,), _ = _sources(store, RATE, loud)
+    muted = Track("tắt", mute=True, clips=(Clip(lid, start=0, length=RATE),))
+    tl = tl.with_changes(tracks=(*tl.tracks, muted, Track("trống")))
+    start, frames = 3 * RATE - 2000, 4000  # the bed, the jingle's first frames, the voice gone
+    peaks = np.full((8, 2), 7.0, np.float32)
+    scratch = np.zeros((block, 2), np.float32)
+    mixed = np.concatenate(
+        [
+            render(tl, sources, pos, min(block, start + frames - pos), track_peaks=peaks).copy()
+            for pos in range(start, start + frames, block)
+        ]
+    )
+    np.testing.assert_allclose(mixed, render(tl, sources, start, frames), atol=1e-7)
+    # one block over the whole range: each row is that track rendered alone (gain, pan, fades)
+    out = render(tl, sources, start, frames, track_peaks=peaks, scratch=scratch)
+    np.testing.assert_allclose(out, render(tl, sources, start, frames), atol=1e-7)
+    for i in range(3):
+        np.testing.assert_allclose(peaks[i], peaks_of(tl, sources, i, start, frames), rtol=1e-6)
+    assert peaks[0].tolist() == [0.0, 0.0]  # the voice has ended by then
+    assert peaks[1].min() > 0 and peaks[2].min() > 0
+    assert peaks[3].tolist() == [0.0, 0.0]  # muted: silent on its meter, however loud
+    assert peaks[4:].tolist() == [[0.0, 0.0]] * 4  # no clip; rows past the tracks cleared
+    # solo: only the soloed track reads
+    solo = tl.with_changes(
+        tracks=tuple(t.with_changes(solo=(i == 2)) for i, t in enumerate(tl.tracks))
+    )
+    render(solo, sources, start, frames, track_peaks=peaks)
+    assert peaks[2].min() > 0 and not np.delete(peaks, 2, axis=0).any()
+    # fewer rows than tracks: the unmeasured tracks still play
+    two = np.zeros((2, 2), np.float32)
+    np.testing.assert_allclose(
+        render(tl, sources, start, frames, track_peaks=two), render(tl, sources, start, frames)
+    )
+    np.testing.assert_allclose(two[1], peaks_of(tl, sources, 1, start, frames), rtol=1e-6)
+
+
+def peaks_of(tl, sources, index, start, frames):
+    """Track `index` rendered alone, without the master gain: its strip's peak."""
+    alone = tl.with_changes(tracks=(tl.tracks[index],), master_gain_db=0.0)
+    return np.abs(render(alone, sources, start, frames)).max(axis=0)

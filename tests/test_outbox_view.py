@@ -160,7 +160,8 @@ def test_destinations_dialog_check_save_remove(qtbot, outbox, tmp_path):
     dialog.url.setText(str(tmp_path))
     dialog.check_button.click()
     wait_until(qtbot, lambda: dialog.check_button.isEnabled())
-    assert dialog.result.text().startswith("Connection works: OK")
+    assert dialog.result.text().startswith(f"Connection works: {tmp_path} (")
+    assert dialog.result.text().endswith(" free)")
     assert dialog.save()
     assert [c.name for c in outbox.destinations()] == ["usb"]
     assert dialog.list.count() == 1

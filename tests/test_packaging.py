@@ -127,6 +127,7 @@ def test_bundle_carries_what_the_app_needs_and_not_the_rest(bundle):
     # the app's resources: translations, styles, the icons, the templates, the user guide
     for needed in (
         "resources/translations/studio_vi.qm",
+        "resources/translations/qtbase_vi.qm",  # Qt ships no Vietnamese: ours
         "resources/styles/light.qss",
         "resources/icons/app/studio.ico",
         "resources/icons/app/studio-256.png",

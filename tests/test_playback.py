@@ -83,6 +83,45 @@ def test_play_range_position_moves_and_levels_read_the_signal():
         player.stop()
 
 
+def test_track_levels_read_each_track_as_heard():
+    """The per-track meters: a loud track reads its level, a muted track with a louder clip
+    and a track without clips read silence, and everything reads silence once stopped."""
+    sig = _noise(3.0)
+    loud = np.full((3 * RATE, 1), 0.9, np.float32)
+    sources = {"a": sig, "loud": loud}
+    tl = Timeline(
+        rate=RATE,
+        tracks=(
+            Track("giọng", clips=(Clip("a", 0, len(sig)),), pan=-1.0),
+            Track("tắt tiếng", clips=(Clip("loud", 0, len(loud)),), mute=True),
+            Track("trống"),
+        ),
+    )
+    player = Player(sources.__getitem__, rate=RATE)
+    player.set_timeline(tl)
+    assert player.track_levels().tolist() == [[0.0, 0.0]] * 3  # not playing yet
+    player.play()
+    try:
+        deadline = time.monotonic() + 5
+        while player.position() < RATE // 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        player.track_levels()  # start a fresh window once the sound is flowing
+        time.sleep(0.2)
+        tracks = player.track_levels()
+        master = player.levels()
+        assert tracks.shape == (3, 2)
+        assert 0.1 < tracks[0, 0] < 1.0 and tracks[0, 1] == 0.0  # panned hard left
+        assert tracks[1].tolist() == [0.0, 0.0]  # muted: silent, though its clip is louder
+        assert tracks[2].tolist() == [0.0, 0.0]  # no clip
+        assert master[0] == pytest.approx(float(tracks[0, 0]), rel=0.5)  # the only sound
+        assert master[1] == 0.0
+        # a window with no new audio heard reads the block under the playhead, not silence
+        assert player.track_levels()[0, 0] > 0.0
+    finally:
+        player.stop()
+    assert player.track_levels().tolist() == [[0.0, 0.0]] * 3
+
+
 def test_set_timeline_while_playing_is_heard_quickly():
     a = _noise(6.0, seed=1)
     b = _noise(6.0, seed=2)

@@ -33,11 +33,13 @@ def test_transport_rules_on_a_stand_in_player():
     tl = timeline(4 * RATE)
     tr.set_timeline(tl)
     assert not tr.playing and tr.levels() is None and tr.position() == 0
+    assert tr.track_levels() is None
     assert tr.play(RATE) == RATE
     player = tr.player
     assert isinstance(player, FakePlayer) and player.calls[-1] == ("play", RATE, None, False)
     player.pos = 2 * RATE
     assert tr.position() == 2 * RATE and tr.levels() == [0.5, 0.25]
+    assert tr.track_levels().tolist() == [[0.5, 0.5]]  # one row per track of the timeline
     assert tr.pause() == 2 * RATE and not tr.playing
     assert tr.pause() is None  # nothing playing
     tr.play(2 * RATE)

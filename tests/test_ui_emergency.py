@@ -81,7 +81,7 @@ def test_the_open_programme_and_no_emergency_destination(qtbot, window, tmp_path
     w, features = window
     em, pub = features["emergency"], features["publishing"]
     screen = em.open_screen()
-    assert "Chưa có nơi gửi nào nhận bản tin khẩn cấp" in screen.banner.text()
+    assert "Chưa có nơi nhận nào nhận bản tin khẩn cấp" in screen.banner.text()
     screen.use_current_programme()
     assert "còn trống" in screen.source_status.text()
     w.add_track_defaults()

@@ -100,10 +100,10 @@ def test_vietnamese_translation(qtbot, qapp):
         qtbot.addWidget(r)
         r.set_target(-16.0)
         r.set_integrated(-16.2)
-        assert r.text() == "Tích hợp -16.2 LUFS (mục tiêu -16.0)"
+        assert r.text() == "Độ lớn cả bài -16.2 LUFS (mục tiêu -16.0)"
         bar = LoudnessMeterBar()
         qtbot.addWidget(bar)
         bar.set_levels(-3.0, -18.0, -17.0)
-        assert bar.toolTip().startswith("Đỉnh -3.0 dBTP, tức thời")
+        assert bar.toolTip().startswith("Đỉnh -3.0 dBFS, độ lớn tức thời")
     finally:
         load_translations(qapp, "en")

@@ -52,6 +52,10 @@ class FakePlayer:
     def levels(self):
         return [0.5, 0.25]
 
+    def track_levels(self):
+        tracks = len(self.timelines[-1].tracks) if self.timelines else 0
+        return np.full((tracks, 2), 0.5, np.float32)
+
 
 def fake_factory(sources, rate, device=None):
     return FakePlayer(sources, rate=rate, device=device)
@@ -81,8 +85,19 @@ class ScriptedPrompts:
     def save_path(self, suggestion=""):
         return self._next("save_path")
 
-    def export_path(self, suggestion="", extension="mp3"):
-        return self._next("export_path")
+    def export_options(self, presets, chosen, folder, name_for, auto_level=True, duck=True):
+        """A queued ExportChoice; else a queued "export_path" exported with the chosen preset
+        and both balance options on (what the dialog offers by default)."""
+        from pathlib import Path
+
+        from ui.window.export_dialog import ExportChoice
+
+        self.asked.append(("export_options", chosen.name, folder, name_for(chosen)))
+        queued = self._next("export_options")
+        if queued is not None:
+            return queued
+        path = self._next("export_path")
+        return ExportChoice(Path(path), chosen, auto_level, duck) if path else None
 
     def push_options(self, destinations, title, file_name):
         """A queued PushChoice, else the two answers the push asked for before it had a

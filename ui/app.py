@@ -41,10 +41,23 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def window_language(settings: Settings) -> str:
+    """'vi' or 'en' for the window: `STUDIO_LANG` when it is set (one launch in the other
+    language, for a trainer, a screenshot or a test), else the language setting, else
+    Vietnamese. The setting always has a value (its default is 'vi'), so the variable must
+    be read first or it could never take effect."""
+    env = os.environ.get("STUDIO_LANG", "").strip().lower()
+    if env.startswith("en"):
+        return "en"
+    if env.startswith("vi"):
+        return "vi"
+    return settings.get("language") if settings.get("language") in ("vi", "en") else "vi"
+
+
 def prepare_looks(settings: Settings) -> QApplication:
-    """Language, translations, font and theme from the settings."""
+    """Language (`window_language`), translations, font and theme from the settings."""
     app = create_app()
-    lang = settings.get("language") if settings.get("language") in ("vi", "en") else "vi"
+    lang = window_language(settings)
     set_language(lang)
     load_translations(app, lang)
     choose_font(app)

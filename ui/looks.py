@@ -30,7 +30,12 @@ _translators: list[QTranslator] = []
 
 def load_translations(app: QApplication, lang: str) -> list[str]:
     """Install every `resources/translations/*_<lang>.qm` (each area ships its own) and Qt's
-    own translations for standard dialogs. Returns the files loaded."""
+    own translations for its standard dialogs and buttons. Returns the files loaded.
+
+    Qt ships no Vietnamese, so ours is among them: `qtbase_vi.qm` (the file dialog, message
+    box buttons, text-field menus, …; contexts and source strings exactly as Qt 6 says them).
+    Qt's own file for `lang` is used only when resources has none. "en" installs nothing:
+    every source string, ours and Qt's, is English."""
     for t in _translators:
         app.removeTranslator(t)
     _translators.clear()
@@ -43,6 +48,8 @@ def load_translations(app: QApplication, lang: str) -> list[str]:
             app.installTranslator(t)
             _translators.append(t)
             loaded.append(qm.name)
+    if f"qtbase_{lang}.qm" in loaded:
+        return loaded
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     t = QTranslator(app)
     if t.load(QLocale(lang), "qtbase", "_", qt_dir):
@@ -76,13 +83,20 @@ def choose_font(app: QApplication) -> str:
     return current  # nothing better installed; Qt's fallback fonts may still cover it
 
 
-def apply_theme(theme: str) -> None:
-    app = QApplication.instance()
+def style_sheet(theme: str) -> str:
+    """The theme's style sheet, with `@images/` pointing at resources/styles/images/ (a style
+    sheet's url() is relative to the working directory, not to the .qss file); "" when the
+    file cannot be read."""
     qss = STYLES / f"{'dark' if theme == 'dark' else 'light'}.qss"
     try:
-        app.setStyleSheet(qss.read_text("utf-8"))
+        text = qss.read_text("utf-8")
     except OSError:
-        app.setStyleSheet("")
+        return ""
+    return text.replace("@images/", (STYLES / "images").as_posix() + "/")
+
+
+def apply_theme(theme: str) -> None:
+    QApplication.instance().setStyleSheet(style_sheet(theme))
 
 
 def toolbar_icon(name: str, dark: bool = False, sizes=(16, 20, 24, 32, 48)) -> QIcon:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from audio.errors import localized
 from studio.programme import SUFFIX
 
 AUDIO_FILTER = "*.wav *.flac *.ogg *.oga *.mp3 *.aif *.aiff *.opus *.m4a"
@@ -56,16 +55,17 @@ class Prompts:
         )
         return path or None
 
-    def export_path(self, suggestion: str = "", extension: str = "mp3") -> str | None:
-        if extension == "mp3":
-            title, kinds = self.tr("Export MP3"), self.tr("MP3 audio (*.mp3)")
-        else:  # a WAV/FLAC preset chosen with `studio presets --use`
-            title = localized("Export audio", "Xuất tệp âm thanh")
-            kinds = f"{extension.upper()} (*.{extension})"
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggestion, kinds)
-        if path and not path.lower().endswith("." + extension):
-            path += "." + extension
-        return path or None
+    def export_options(self, presets, chosen, folder: str, name_for, auto_level=True, duck=True):
+        """The export dialog (ui.window.export_dialog): an ExportChoice, or None when
+        cancelled. `name_for(preset)` gives the default file name for a preset; `auto_level`
+        and `duck` are how the balance boxes start."""
+        from ui.window.export_dialog import ExportDialog
+
+        dialog = ExportDialog(presets, chosen, folder, name_for, self.parent, auto_level, duck)
+        try:
+            return dialog.choice if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
 
     def push_options(self, destinations: list[str], title: str, file_name: str):
         """Where, how urgent, title, areas and schedule of a push: a PushChoice, or None."""

@@ -41,7 +41,7 @@ def destination_class(kind: str) -> type[Destination]:
     except KeyError:
         raise StudioError(
             f"Unknown destination kind '{kind}' (use {', '.join(KINDS)}).",
-            f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
+            f"Loại nơi nhận '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
         ) from None
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 

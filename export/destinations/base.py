@@ -141,6 +141,17 @@ class Address:
         return f"{self.scheme}://{host}{port}{quote(self.path)}"
 
 
+def readable_size(n_bytes: int) -> str:
+    """A disk size as a person reads it, in the units Windows Explorer shows (1 GB = 1024³
+    bytes): "77 GB", "3.5 GB", "512 MB", "0 MB"."""
+    gb = n_bytes / 1024**3
+    if gb >= 10:
+        return f"{gb:.0f} GB"
+    if gb >= 1:
+        return f"{gb:.1f} GB"
+    return f"{n_bytes // 1024**2} MB"
+
+
 def redacted(url: str) -> str:
     """`url` with any password in it replaced by ***, for messages."""
     try:
@@ -233,7 +244,9 @@ class Destination(ABC):
 
     @abstractmethod
     def check(self) -> str:
-        """Check the connection and the account without sending a bulletin; a line for the user."""
+        """Check the connection and the account without sending a bulletin: what was found,
+        one line in the user's language (the caller says it worked: "OK: " on the command
+        line, "Kết nối tốt: " in the window); a TransferError when it does not work."""
 
     def reachable(self, timeout_s: float = 2.0) -> bool:
         """A cheap test that the server answers: a TCP connection to its address, no login,
@@ -369,7 +382,7 @@ def tls_error(exc: ssl.SSLError, where: str) -> TransferError:
             f"The certificate of {where} is not trusted ({exc.verify_message}). "
             "Set the destination's CA file, or check that you reach the right server.",
             f"Chứng chỉ của {where} không được tin cậy ({exc.verify_message}). "
-            "Hãy đặt tệp CA cho nơi gửi, hoặc kiểm tra đúng máy chủ.",
+            "Hãy đặt tệp CA cho nơi nhận, hoặc kiểm tra đúng máy chủ.",
             retryable=False,
         )
     return TransferError(

@@ -13,7 +13,19 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .base import CHUNK, Destination, Item, Plan, Progress, Receipt, TransferError, sha256_file
+from audio.errors import localized
+
+from .base import (
+    CHUNK,
+    Destination,
+    Item,
+    Plan,
+    Progress,
+    Receipt,
+    TransferError,
+    readable_size,
+    sha256_file,
+)
 from .sidecar import sidecar_bytes, sidecar_mode, sidecar_name
 
 
@@ -36,7 +48,7 @@ class FolderDestination(Destination):
         if not self.config.url.strip() or not self.folder.is_absolute():
             raise TransferError(
                 f"A folder destination needs the full path of its folder, not '{self.config.url}'.",
-                f"Nơi gửi dạng thư mục cần đường dẫn đầy đủ của thư mục, không phải "
+                f"Nơi nhận dạng thư mục cần đường dẫn đầy đủ của thư mục, không phải "
                 f"'{self.config.url}'.",
                 retryable=False,
             )
@@ -58,8 +70,8 @@ class FolderDestination(Destination):
                 f"Không ghi được vào thư mục '{folder}'.",
                 retryable=False,
             )
-        free = _free_bytes(folder)
-        return f"OK: {folder} ({free // 1_000_000} MB free)"
+        free = readable_size(_free_bytes(folder))
+        return localized(f"{folder} ({free} free)", f"{folder} (còn trống {free})")
 
     def run(self, plan: Plan, progress: Progress | None = None) -> Receipt:
         folder = self.folder

@@ -137,7 +137,7 @@ class FtpDestination(Destination):
         finally:
             with contextlib.suppress(Exception):
                 ftp.quit()
-        return f"OK: {welcome} — {pwd}"
+        return f"{welcome} — {pwd}"
 
     # --- sending -----------------------------------------------------------------------------
     def _size(self, ftp: ftplib.FTP, name: str) -> int | None:

@@ -103,7 +103,7 @@ class HttpDestination(Destination):
             if not self.secret:
                 raise TransferError(
                     f"Destination '{self.config.name}' needs a token, but none is stored.",
-                    f"Nơi gửi '{self.config.name}' cần mã truy cập nhưng chưa lưu.",
+                    f"Nơi nhận '{self.config.name}' cần mã truy cập nhưng chưa lưu.",
                     retryable=False,
                 )
             headers["Authorization"] = f"Bearer {self.secret}"
@@ -283,4 +283,4 @@ class HttpDestination(Destination):
             conn.close()
         if response.status in (401, 403) or response.status >= 500:
             raise self._status_error(response.status, response.reason, body, where)
-        return f"OK: {where} HTTP {response.status}"
+        return f"{where} HTTP {response.status}"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import paramiko
 
+from audio.errors import localized
+
 from .base import (
     CHUNK,
     Destination,
@@ -158,8 +160,11 @@ class SftpDestination(Destination):
         transport, sftp = self._connect()
         try:
             cwd = sftp.getcwd() or "/"
-            note = "new host key pinned" if self.pinned_now else "host key matches"
-            return f"OK: {transport.remote_version} — {cwd} — {note}: {self.host_key}"
+            if self.pinned_now:
+                note = localized("new host key pinned", "đã ghi nhớ khoá mới của máy chủ")
+            else:
+                note = localized("host key matches", "khoá máy chủ khớp")
+            return f"{transport.remote_version} — {cwd} — {note}: {self.host_key}"
         finally:
             sftp.close()
             transport.close()

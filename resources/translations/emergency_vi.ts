@@ -9,7 +9,7 @@
     </message>
     <message>
         <source>Destinations…</source>
-        <translation>Nơi gửi…</translation>
+        <translation>Nơi nhận…</translation>
     </message>
     <message>
         <source>Choose an audio file…</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>2. Title and target areas</source>
-        <translation>2. Tiêu đề và nơi nhận tin</translation>
+        <translation>2. Tiêu đề và thôn/xóm nhận</translation>
     </message>
     <message>
         <source>Broadcast emergency</source>
@@ -61,7 +61,7 @@
     </message>
     <message>
         <source>No destination is marked for emergencies yet: press Destinations… and tick “Emergency bulletins” for the loudspeaker head-end.</source>
-        <translation>Chưa có nơi gửi nào nhận bản tin khẩn cấp: bấm Nơi gửi… và đánh dấu “Bản tin khẩn cấp” cho máy chủ loa.</translation>
+        <translation>Chưa có nơi nhận nào nhận bản tin khẩn cấp: bấm Nơi nhận… và đánh dấu “Bản tin khẩn cấp” cho máy chủ loa.</translation>
     </message>
     <message>
         <source>Ready: %1 (%2)</source>

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 VI = {
     "Emergency": {
         "Emergency bulletin": "Bản tin khẩn cấp",
-        "Destinations…": "Nơi gửi…",
+        "Destinations…": "Nơi nhận…",
         "Choose an audio file…": "Chọn tệp âm thanh…",
         "Use the open programme": "Dùng chương trình đang mở",
         "Record the bulletin, or choose a file or the open programme.": "Thu âm bản tin, hoặc chọn một tệp hay chương trình đang mở.",
@@ -17,10 +17,10 @@ VI = {
         "e.g. Thôn Đông, Xóm Bãi — empty: the whole commune": "ví dụ: Thôn Đông, Xóm Bãi — để trống: cả xã",
         "Title": "Tiêu đề",
         "Target areas": "Thôn/xóm nhận",
-        "2. Title and target areas": "2. Tiêu đề và nơi nhận tin",
+        "2. Title and target areas": "2. Tiêu đề và thôn/xóm nhận",
         "Broadcast emergency": "Phát khẩn cấp",
         "EMERGENCY BULLETIN — sent at once, priority khẩn cấp, to: %1": "BẢN TIN KHẨN CẤP — phát ngay, mức khẩn cấp, tới: %1",
-        "No destination is marked for emergencies yet: press Destinations… and tick “Emergency bulletins” for the loudspeaker head-end.": "Chưa có nơi gửi nào nhận bản tin khẩn cấp: bấm Nơi gửi… và đánh dấu “Bản tin khẩn cấp” cho máy chủ loa.",
+        "No destination is marked for emergencies yet: press Destinations… and tick “Emergency bulletins” for the loudspeaker head-end.": "Chưa có nơi nhận nào nhận bản tin khẩn cấp: bấm Nơi nhận… và đánh dấu “Bản tin khẩn cấp” cho máy chủ loa.",
         "Ready: %1 (%2)": "Sẵn sàng: %1 (%2)",
         "Preparing the audio": "Đang chuẩn bị âm thanh",
         "the recording": "bản thu",

@@ -4,8 +4,8 @@
 <context>
     <name>Meters</name>
     <message>
-        <source>Peak {peak} dBTP, momentary {m} LUFS, short-term {s} LUFS</source>
-        <translation>Đỉnh {peak} dBTP, tức thời {m} LUFS, ngắn hạn {s} LUFS</translation>
+        <source>Peak {peak} dBFS, momentary {m} LUFS, short-term {s} LUFS</source>
+        <translation>Đỉnh {peak} dBFS, độ lớn tức thời {m} LUFS, độ lớn ngắn hạn {s} LUFS</translation>
     </message>
     <message>
         <source>Pk</source>
@@ -13,15 +13,15 @@
     </message>
     <message>
         <source>M</source>
-        <translation>TT</translation>
+        <translation>Tức thời</translation>
     </message>
     <message>
         <source>S</source>
-        <translation>NH</translation>
+        <translation>Ngắn hạn</translation>
     </message>
     <message>
         <source>Integrated {value} LUFS (target {target})</source>
-        <translation>Tích hợp {value} LUFS (mục tiêu {target})</translation>
+        <translation>Độ lớn cả bài {value} LUFS (mục tiêu {target})</translation>
     </message>
     <message>
         <source>Short-term loudness (LUFS)</source>

@@ -21,7 +21,7 @@
     <message>
         <location filename="../../ui/outbox_view.py" line="70" />
         <source>Destination</source>
-        <translation>Nơi gửi</translation>
+        <translation>Nơi nhận</translation>
     </message>
     <message>
         <location filename="../../ui/outbox_view.py" line="71" />
@@ -171,7 +171,7 @@
     <message>
         <location filename="../../ui/destinations_dialog.py" line="66" />
         <source>Destinations</source>
-        <translation>Nơi gửi</translation>
+        <translation>Nơi nhận</translation>
     </message>
     <message>
         <location filename="../../ui/destinations_dialog.py" line="77" />
@@ -251,7 +251,7 @@
     <message>
         <location filename="../../ui/destinations_dialog.py" line="174" />
         <source>Warning: certificate checks are switched off for this destination. Anyone on the network could pose as the server.</source>
-        <translation>Cảnh báo: đã tắt kiểm tra chứng chỉ cho nơi gửi này. Bất kỳ ai trên mạng đều có thể giả làm máy chủ.</translation>
+        <translation>Cảnh báo: đã tắt kiểm tra chứng chỉ cho nơi nhận này. Bất kỳ ai trên mạng đều có thể giả làm máy chủ.</translation>
     </message>
     <message>
         <location filename="../../ui/publishing/background.py" line="42" />
@@ -357,7 +357,7 @@
     </message>
     <message>
         <source>Push to destination</source>
-        <translation>Gửi tới nơi nhận</translation>
+        <translation>Gửi đến nơi nhận</translation>
     </message>
     <message>
         <source>Title</source>

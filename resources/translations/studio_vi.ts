@@ -474,7 +474,7 @@
         <message>
             <location filename="../../ui/window/documents.py" line="344" />
             <source>Exported %1 (%2, gain %3 dB)</source>
-            <translation>Đã xuất %1 (%2, khuếch đại %3 dB)</translation>
+            <translation>Đã xuất %1 (%2, chỉnh âm lượng %3 dB)</translation>
         </message>
         <message>
             <location filename="../../ui/window/documents.py" line="352" />
@@ -487,6 +487,14 @@
             <translation>Đang xuất MP3</translation>
         </message>
         <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Xuất tệp…</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Đang xuất</translation>
+    </message>
+    <message>
         <source>Loop</source>
         <translation>Lặp vùng</translation>
     </message>
@@ -552,7 +560,7 @@
         <message>
             <location filename="../../ui/meters/feature.py" line="40" />
             <source>Loudness over time (after export)</source>
-            <translation>Độ to theo thời gian (sau khi xuất)</translation>
+            <translation>Độ lớn theo thời gian (sau khi xuất)</translation>
         </message>
     </context>
     <context>
@@ -847,12 +855,12 @@
         <message>
             <location filename="../../ui/window/dialogs.py" line="33" />
             <source>Loudspeakers: −16 LUFS, mono 64 kbps</source>
-            <translation>Loa truyền thanh: −16 LUFS, mono 64 kbps</translation>
+            <translation>Loa truyền thanh: −16 LUFS, một kênh 64 kbps</translation>
         </message>
         <message>
             <location filename="../../ui/window/dialogs.py" line="34" />
             <source>EBU R128: −23 LUFS, stereo 128 kbps</source>
-            <translation>EBU R128: −23 LUFS, stereo 128 kbps</translation>
+            <translation>EBU R128: −23 LUFS, hai kênh 128 kbps</translation>
         </message>
         <message>
             <location filename="../../ui/window/dialogs.py" line="37" />
@@ -1064,7 +1072,7 @@
     </message>
     <message>
         <source>Cancel</source>
-        <translation>Hủy</translation>
+        <translation>Huỷ</translation>
     </message>
 </context>
 <context>

@@ -158,11 +158,11 @@ def destination_config(
     refused and never stored or repeated. StudioError for a bad name, kind or URL."""
     name, url, user = name.strip(), url.strip(), user.strip()
     if not name:
-        raise StudioError("A destination needs a name.", "Nơi gửi cần có tên.")
+        raise StudioError("A destination needs a name.", "Nơi nhận cần có tên.")
     if kind not in KINDS:
         raise StudioError(
             f"Unknown destination kind '{kind}' (use {', '.join(KINDS)}).",
-            f"Loại nơi gửi '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
+            f"Loại nơi nhận '{kind}' không hợp lệ (dùng {', '.join(KINDS)}).",
         )
     if kind in URL_SCHEMES:
         address = parse_address(url, URL_SCHEMES[kind])
@@ -251,7 +251,7 @@ class Outbox:
             if existing is not None and not replace:
                 raise StudioError(
                     f"A destination named '{name}' already exists.",
-                    f"Đã có nơi gửi tên '{name}'.",
+                    f"Đã có nơi nhận tên '{name}'.",
                 )
             if existing is not None:
                 s.delete(existing)
@@ -289,7 +289,7 @@ class Outbox:
             if row is None:
                 raise StudioError(
                     f"There is no destination named '{name}'.",
-                    f"Không có nơi gửi tên '{name}'.",
+                    f"Không có nơi nhận tên '{name}'.",
                 )
             row.emergency = emergency
 
@@ -304,7 +304,7 @@ class Outbox:
             if r is None:
                 raise StudioError(
                     f"There is no destination named '{name}'.",
-                    f"Không có nơi gửi tên '{name}'.",
+                    f"Không có nơi nhận tên '{name}'.",
                 )
             return DestinationConfig(r.name, r.kind, r.url, r.user, dict(r.options))
 
@@ -314,7 +314,7 @@ class Outbox:
             if row is None:
                 raise StudioError(
                     f"There is no destination named '{name}'.",
-                    f"Không có nơi gửi tên '{name}'.",
+                    f"Không có nơi nhận tên '{name}'.",
                 )
             pending = s.scalars(
                 select(OutboxItemRow.id).where(
@@ -330,7 +330,7 @@ class Outbox:
                 raise StudioError(
                     f"Destination '{name}' still has items waiting to be sent "
                     f"({', '.join(map(str, pending))}); cancel them first.",
-                    f"Nơi gửi '{name}' còn mục đang chờ gửi ({', '.join(map(str, pending))}); "
+                    f"Nơi nhận '{name}' còn mục đang chờ gửi ({', '.join(map(str, pending))}); "
                     "hãy huỷ chúng trước.",
                 )
             kind = row.kind

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 from audio.errors import localized as _t
 from audio.timeline import TrackRole
 from studio import edits, history
+from studio.history import Description
 from ui.window.feature import Feature
+
+EVEN_OUT = Description(
+    "Evened out the reading", "Đã làm đều giọng đọc", "Even out", "Làm đều giọng"
+)
 
 
 def _spin(value: float, lo: float, hi: float, step: float, suffix: str, decimals: int = 1):
@@ -143,6 +148,17 @@ class BalanceFeature(Feature):
         actions = w.timeline_view.context_actions
         if w.act_gain in actions:
             actions.insert(actions.index(w.act_gain) + 1, self.act_auto_level)
+        self.act_even_out = QAction(
+            _t("Even out the reading in this clip", "Làm đều giọng đọc trong đoạn"), w
+        )
+        self.act_even_out.setToolTip(
+            _t(
+                "A slow gain ride for a reading that drifts louder and quieter",
+                "Tự nâng chỗ đọc nhỏ, hạ chỗ đọc to trong đoạn (đường bao, sửa được)",
+            )
+        )
+        self.act_even_out.triggered.connect(lambda _=False: self.even_out())
+        w.add_action("edit", self.act_even_out, after=self.act_auto_level)
         self.act_dialog = QAction(_t("Automatic &balance…", "Cân bằng &tự động…"), w)
         self.act_dialog.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.act_dialog.triggered.connect(lambda _=False: self.edit())
@@ -158,6 +174,7 @@ class BalanceFeature(Feature):
     def _update(self) -> None:
         refs = self._selected()
         self.act_auto_level.setEnabled(bool(refs))
+        self.act_even_out.setEnabled(bool(refs))
         tl = self.window.editor.timeline
         on = bool(refs) and all(edits.clip_at(tl, r).auto_level for r in refs)
         self.act_auto_level.setChecked(on)
@@ -172,6 +189,27 @@ class BalanceFeature(Feature):
         for ref in refs:
             tl = edits.set_clip_auto_level(tl, ref, bool(on))
         ed.apply(tl, history.AUTO_LEVEL)
+
+    def even_out(self) -> int:
+        """The speech leveler on the selected clips, one undo step; how many got an envelope."""
+        from studio.balance import even_out
+
+        ed = self.window.editor
+        refs = self._selected()
+        if not refs:
+            return 0
+        analyses = self.window.editor.balancer.analyses(ed.timeline.rate)
+        tl, done = even_out(ed.timeline, refs, analyses)
+        if done:
+            ed.apply(tl, EVEN_OUT)
+        else:
+            ed.message.emit(
+                _t(
+                    "Nothing to even out: the clip is shorter than 3 s or silent.",
+                    "Không có gì để làm đều: đoạn ngắn hơn 3 giây hoặc im lặng.",
+                )
+            )
+        return done
 
     def dialog(self) -> BalanceDialog:
         w = self.window

@@ -56,7 +56,7 @@ PRESETS = (
         ("Provincial system", "Hệ thống thông tin nguồn tỉnh"),
         (
             "−16 LUFS, MP3 stereo 128 kbps: for the provincial source-information system.",
-            "−16 LUFS, MP3 stereo 128 kbps: cho hệ thống thông tin nguồn của tỉnh.",
+            "−16 LUFS, MP3 hai kênh (stereo) 128 kbps: cho hệ thống thông tin nguồn của tỉnh.",
         ),
     ),
 )

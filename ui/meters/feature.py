@@ -9,6 +9,7 @@ block.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -69,6 +70,7 @@ class MetersFeature(Feature):
         )
         self.meter = LiveMeters(window.editor.rate)
         self._peaks = None
+        self.last_report = None
         window.playback.transport.attach_meter(self.meter)
         window.playback.levelsChanged.connect(self._levels)
         self.timer = QTimer(self)
@@ -77,6 +79,7 @@ class MetersFeature(Feature):
         window.playback.stateChanged.connect(self._playing)
         window.exportTargetChanged.connect(self.show_target)
         window.exported.connect(self._exported)
+        window.editor.sessionReplaced.connect(self.reset)
         self.show_target()
 
     def show_target(self) -> None:
@@ -91,7 +94,20 @@ class MetersFeature(Feature):
             self.timer.start()
         else:
             self.timer.stop()
-            self.panel.bar.set_levels(None, None, None)
+            self._peaks = None
+            self.panel.bar.reset()  # silence, and no peak hold left hanging
+
+    def reset(self) -> None:
+        """Another programme (New, Open): nothing of the old one stays on the meters —
+        bars, peak hold, integrated reading and the loudness graph."""
+        self.timer.stop()
+        self._peaks = None
+        self.meter.reset()
+        self.panel.bar.reset()
+        self.panel.readout.set_integrated(None)
+        self.panel.graph.set_series(np.zeros(0))
+        self.window.mixer.set_loudness(None)
+        self.last_report = None
 
     def update_meters(self) -> None:
         """GUI timer: show the latest reading (never waits for the meter thread)."""

@@ -102,7 +102,7 @@ class LoudnessMeterBar(QWidget):
 
     def _update_tooltip(self) -> None:
         self.setToolTip(
-            tr("Peak {peak} dBTP, momentary {m} LUFS, short-term {s} LUFS")
+            tr("Peak {peak} dBFS, momentary {m} LUFS, short-term {s} LUFS")
             .replace("{peak}", _fmt(self.peak_db))
             .replace("{m}", _fmt(self.momentary_lufs))
             .replace("{s}", _fmt(self.short_term_lufs))
@@ -120,12 +120,15 @@ class LoudnessMeterBar(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
         p.setFont(font)
-        label_h = p.fontMetrics().height() + 2
-        top, bottom = 4.0, h - label_h
-        height = bottom - top
         scale_w = 22.0
         bar_w = (w - scale_w - 8) / 3.0
         labels = [tr("Pk"), tr("M"), tr("S")]
+        # a label wider than its bar ("Tức thời", "Ngắn hạn") wraps onto a second line
+        fm = p.fontMetrics()
+        lines = 2 if any(fm.horizontalAdvance(t) > bar_w - 1 for t in labels) else 1
+        label_h = lines * fm.height() + 2
+        top, bottom = 4.0, h - label_h
+        height = bottom - top
         values = [self.peak_db, self.momentary_lufs, self.short_term_lufs]
         limits = [self.ceiling_dbtp, self.target_lufs, self.target_lufs]
         for i, (label, value, limit) in enumerate(zip(labels, values, limits, strict=True)):
@@ -144,7 +147,11 @@ class LoudnessMeterBar(QWidget):
             p.drawLine(QPointF(x, y_lim), QPointF(x + bar_w - 3, y_lim))
             p.setPen(self.palette().windowText().color())  # drawn on the window, not a bar
             p.drawText(
-                QRectF(x, bottom + 1, bar_w - 3, label_h), Qt.AlignmentFlag.AlignCenter, label
+                QRectF(x - 1, bottom + 1, bar_w - 1, label_h),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                label,
             )
         hold = self.hold_db()
         if hold is not None:
@@ -332,24 +339,29 @@ class PeakBar(QWidget):
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_levels(self, peaks) -> None:
-        """`peaks`: linear peak per channel (None: silence)."""
+        """`peaks`: linear peak per channel; None: silence now (stopped, or another
+        programme), drawn at once rather than left to fall."""
         if peaks is None:
-            new = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
-        else:
-            try:
-                values = [float(v) for v in peaks][:2] or [0.0]
-            except TypeError:
-                values = [float(peaks)]
-            new = [20 * math.log10(v) if v > 1e-6 else PEAK_FLOOR_DB for v in values]
-            if len(new) == 1:
-                new *= 2
+            if self.levels_db != [PEAK_FLOOR_DB, PEAK_FLOOR_DB]:
+                self.levels_db = [PEAK_FLOOR_DB, PEAK_FLOOR_DB]
+                self.update()
+            return
+        try:
+            values = [float(v) for v in peaks][:2] or [0.0]
+        except TypeError:
+            values = [float(peaks)]
+        new = [20 * math.log10(v) if v > 1e-6 else PEAK_FLOOR_DB for v in values]
+        if len(new) == 1:
+            new *= 2
         # a quick rise and a gentle fall read better than raw block peaks
         self.levels_db = [max(n, o - 1.5) for n, o in zip(new, self.levels_db, strict=False)]
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#3a3d43") if self.vertical else QColor("#c9cdd4"))
+        # the trough: dark on a dark window (the dark theme) and in a mixer strip
+        dark = self.vertical or self.palette().window().color().lightness() < 128
+        p.fillRect(self.rect(), QColor("#3a3d43") if dark else QColor("#c9cdd4"))
         n = len(self.levels_db)
         for i, db in enumerate(self.levels_db):
             frac = max(0.0, min(1.0, (db - PEAK_FLOOR_DB) / -PEAK_FLOOR_DB))

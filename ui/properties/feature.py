@@ -48,7 +48,7 @@ class PropertiesDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_t("OK", "Đồng ý"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Cancel", "Hủy"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_t("Cancel", "Huỷ"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

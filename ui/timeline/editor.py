@@ -30,6 +30,7 @@ class Editor(QObject):
     playheadChanged = Signal(int)
     rangeChanged = Signal()
     documentChanged = Signal()  # new/opened/saved: title, path or dirty flag
+    sessionReplaced = Signal()  # noqa: N815 - another programme (New, Open, recovery)
     message = Signal(str)  # a short status-bar line
 
     def __init__(self, home: StudioHome, session: Session | None = None, parent=None):
@@ -77,6 +78,7 @@ class Editor(QObject):
         self.selectionChanged.emit()
         self.playheadChanged.emit(0)
         self.documentChanged.emit()
+        self.sessionReplaced.emit()
 
     def _emit_changed(self) -> None:
         tl = self.timeline

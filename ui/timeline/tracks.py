@@ -203,6 +203,10 @@ class TrackHeaderPanel(QWidget):
         if 0 <= index < len(self.headers):
             self.headers[index].meter.set_levels(peaks)
 
+    def set_track_levels(self, levels) -> None:
+        """`levels`: (tracks, 2) linear peaks, rows as the headers (None: all silent)."""
+        _feed_meters([h.meter for h in self.headers], levels)
+
 
 class MixerStrip(QFrame):
     """A channel strip: fader in dB, pan, mute/solo and a level bar; or the master strip."""
@@ -373,4 +377,17 @@ class MixerPanel(QScrollArea):
         )
 
     def set_levels(self, peaks) -> None:
+        """The master strip's meter (None: silence)."""
         self.master.meter.set_levels(peaks)
+
+    def set_track_levels(self, levels) -> None:
+        """`levels`: (tracks, 2) linear peaks, rows as the strips (None: all silent)."""
+        _feed_meters([s.meter for s in self.strips], levels)
+
+
+def _feed_meters(meters: list[PeakBar], levels) -> None:
+    """Row i of `levels` to meter i; a meter without a row (a track added while playing,
+    or no reading) shows silence."""
+    count = 0 if levels is None else len(levels)
+    for i, meter in enumerate(meters):
+        meter.set_levels(levels[i] if i < count else None)

@@ -23,6 +23,8 @@ __all__ = ["POLL_MS", "PlaybackController", "default_player_factory"]
 class PlaybackController(QObject):
     positionChanged = Signal(int)
     levelsChanged = Signal(object)  # Transport.levels(): per-channel peaks, or None
+    # Transport.track_levels(): (tracks, 2) peaks, rows as in the timeline; None: silence
+    trackLevelsChanged = Signal(object)  # noqa: N815
     stateChanged = Signal(bool)  # playing or not
     failed = Signal(str)
 
@@ -104,7 +106,12 @@ class PlaybackController(QObject):
         self.transport.mark_stopped()
         if was_playing:
             self.stateChanged.emit(False)
+        self.silence()
+
+    def silence(self) -> None:
+        """Every meter fed from here falls back to silence (stopped, another programme)."""
         self.levelsChanged.emit(None)
+        self.trackLevelsChanged.emit(None)
 
     def poll(self) -> None:
         """Called by the timer on the GUI thread: read the playhead and levels."""
@@ -113,11 +120,12 @@ class PlaybackController(QObject):
         self.editor.set_playhead(self.transport.position())
         self.positionChanged.emit(self.editor.playhead)
         self.levelsChanged.emit(self.transport.levels())
+        self.trackLevelsChanged.emit(self.transport.track_levels())
         ended, error = self.transport.finished()
         if ended:  # playback that stopped by itself
             self.timer.stop()
             self.stateChanged.emit(False)
-            self.levelsChanged.emit(None)
+            self.silence()
             if error is not None:
                 self.failed.emit(error.message())
 

@@ -19,6 +19,7 @@ from studio.programme import Programme, missing_media
 from studio.session import Session, find_recovery
 from ui.timefmt import clock
 from ui.window.dialogs import MissingMediaDialog
+from ui.window.export_dialog import ExportChoice, run_export
 
 MAX_RECENT = 10
 
@@ -280,9 +281,18 @@ class DocumentActions:
         self.mixer.set_loudness(None)
         self.exportTargetChanged.emit()
 
+    def export_folder(self) -> Path:
+        """Where the export dialog starts: the folder of the last export while it exists,
+        else the studio home's exports folder."""
+        last = self.settings.get("export_folder")
+        if last and os.path.isdir(last):
+            return Path(last)
+        return self.home.exports
+
     def export_dialog(self, then=None):
-        """Ask where, then export; `then(result)` runs after a successful export. The Job, or
-        None when nothing was started."""
+        """The export dialog (preset, format, loudness, name, folder, balance), then the
+        export; `then(result)` runs after a successful export. The Job, or None when nothing
+        was started."""
         p = self.editor.programme
         if p.timeline.length == 0:
             self.prompts.error(
@@ -292,23 +302,38 @@ class DocumentActions:
                 ).message()
             )
             return None
-        stem = (
-            self.editor.session.path.stem if self.editor.session.path else p.title
-        ) or "bulletin"
-        ext = self.export_preset().extension
-        path = self.prompts.export_path(str(self.home.exports / f"{stem}.{ext}"), ext)
-        if path:
-            return self.export_mp3(path, then)
-        return None
+        stem = self.editor.session.path.stem if self.editor.session.path else p.title
+        choice = self.prompts.export_options(
+            self.exports.presets(),
+            self.export_preset(),
+            str(self.export_folder()),
+            lambda preset: self.exports.file_name(p, preset, title=stem or ""),
+            self.settings.get("balance_auto_level"),
+            self.settings.get("balance_duck"),
+        )
+        if choice is None:
+            return None
+        self.settings.set("export_folder", str(Path(choice.path).parent))
+        if choice.preset.name != self.exports.chosen_name() and choice.preset.name != "custom":
+            self.exports.choose(choice.preset.name)  # saves the settings too
+            self._show_export_target()
+        else:
+            with contextlib.suppress(OSError):
+                self.settings.save()
+        return self.export_choice(choice, then)
 
     def export_mp3(self, path: str, then=None):
-        """Export through the job helper and the export service; returns the Job."""
+        """Export to `path` with the chosen preset, auto-level and ducking on; the Job."""
+        return self.export_choice(ExportChoice(Path(path), self.export_preset()), then)
+
+    def export_choice(self, choice, then=None):
+        """Export as the dialog's ExportChoice says, through the job helper (progress and
+        Cancel) and the export service; returns the Job."""
         programme = self.editor.programme
         rate = programme.timeline.rate
-        preset = self.export_preset()
 
         def work(progress):
-            return self.exports.export(programme, path, preset, progress=progress)
+            return run_export(self.exports, programme, choice, progress)
 
         def done(result) -> None:
             self.last_export = result
@@ -326,4 +351,4 @@ class DocumentActions:
         def cancelled() -> None:
             self.statusBar().showMessage(self.tr("Export cancelled"), 5000)
 
-        return self.jobs.run(self.tr("Exporting MP3"), work, done, self._error, cancelled)
+        return self.jobs.run(self.tr("Exporting"), work, done, self._error, cancelled)

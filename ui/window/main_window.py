@@ -99,6 +99,9 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self.playback.stateChanged.connect(self._playing_changed)
         self.playback.failed.connect(lambda text: self.prompts.error(text))
         self.playback.levelsChanged.connect(self.mixer.set_levels)
+        self.playback.trackLevelsChanged.connect(self.mixer.set_track_levels)
+        self.playback.trackLevelsChanged.connect(self.headers.set_track_levels)
+        self.editor.sessionReplaced.connect(self.playback.silence)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(max(10, settings.get("autosave_seconds")) * 1000)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -171,7 +174,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self.act_save = A(self.tr("&Save"), self.save, "Ctrl+S")
         self.act_save_as = A(self.tr("Save &as…"), self.save_as, "Ctrl+Shift+S")
         self.act_import = A(self.tr("&Import audio…"), self.import_dialog, "Ctrl+I")
-        self.act_export = A(self.tr("&Export MP3…"), self.export_dialog, "Ctrl+E")
+        self.act_export = A(self.tr("&Export…"), self.export_dialog, "Ctrl+E")
         self.act_settings = A(self.tr("Se&ttings…"), self.settings_dialog, "Ctrl+,")
         self.act_quit = A(self.tr("&Quit"), self.close, "Ctrl+Q")
         self.act_undo = A(self.tr("&Undo"), ed.undo, "Ctrl+Z")
@@ -516,8 +519,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
     # --- other dialogs ---------------------------------------------------------------------
 
     def settings_dialog(self) -> None:
-        # The window exports MP3 only; WAV/FLAC archives are made from the command line.
-        presets = [p for p in self.exports.presets() if p.format == "mp3"]
+        presets = self.exports.presets()  # the export dialog makes every format
         sections = [s for f in self.features.values() if (s := f.settings_section())]
         dialog = SettingsDialog(
             self.settings, self, presets, self.exports.chosen_name(), sections, home=self.home
