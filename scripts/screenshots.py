@@ -231,6 +231,20 @@ def guide_shots(app, window, features, work: Path, folder: Path, saved: list) ->
     shot(window.docks["recording"], "thu-am")
     window.docks["library"].raise_()
     shot(window.centralWidget(), "dong-thoi-gian")  # track headers and the timeline
+    from ui.window.export_dialog import ExportDialog
+
+    exports, programme = window.exports, window.editor.programme
+    dialog = ExportDialog(
+        exports.presets(),
+        window.export_preset(),
+        "D:\\Bản tin",  # only shown: the folder a station would pick, not the demo's /tmp
+        lambda preset: exports.file_name(programme, preset, title=programme.title),
+        window,
+    )
+    dialog.show()
+    shot(dialog, "xuat")
+    dialog.close()
+    dialog.deleteLater()
     # a real export: its broadcast-ready check comes up as a message (modal: shot from a timer)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox

@@ -129,7 +129,7 @@ def test_the_vietnamese_guide_covers_the_morning_routine():
         "Thu âm",
         "Thư viện",
         "Cân bằng tự động",
-        "Tệp → Xuất MP3…",
+        "Tệp → Xuất tệp…",
         "Sẵn sàng phát sóng",
         "Nơi nhận",
         "Hộp thư đi",
