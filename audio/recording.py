@@ -47,6 +47,7 @@ SYNC_SECONDS = 0.5  # header refresh + fsync period: a crash loses at most about
 WARN_MINUTES = 30  # warn before recording when less free space than this remains
 CLIP_LEVEL = 0.999  # a sample at or above this magnitude counts as clipping
 CLIP_HOLD_S = 2.0
+LIVE_BUCKET = 256  # frames per min/max pair of a take's live waveform (5.3 ms at 48 kHz)
 _POLL_S = 0.01
 _MAX_DROPOUTS = 4096
 _HEADER = 44
@@ -371,6 +372,11 @@ class Recorder:
         self._peaks = np.zeros(len(self.channels))
         self._clip_until = np.zeros(len(self.channels))
         self._check: list | None = None
+        # The take's live waveform: per LIVE_BUCKET take frames a min and a max per channel,
+        # written on the capture thread and published as one tuple (mins, maxs, count), so
+        # the GUI timer reads a consistent view without a lock (rows < count never change).
+        self._live: tuple[np.ndarray, np.ndarray, int] | None = None
+        self._live_rest = np.zeros((0, len(self.channels)), np.float32)
         self.error: StudioError | None = None  # the stream ended by itself
         self.on_dropout: Callable[[Dropout], None] | None = None  # called on the capture thread
 
@@ -562,6 +568,8 @@ class Recorder:
             self._last_take = Take(path, self.rate, len(self.channels), ended_by=_disk_error(exc))
             self._take_done.set()
             raise
+        self._live = None
+        self._live_rest = np.zeros((0, len(self.channels)), np.float32)
         self._take = Take(path, self.rate, len(self.channels), meta=meta)
         self._take_start_ring = self._cue_ring if cue else self._consumed
         # Cleared only now, so that `recording` never reads False between request and take
@@ -707,9 +715,46 @@ class Recorder:
             except OSError as exc:
                 self._end_take(_disk_error(exc))
                 return
+            self._live_add(part)
             self._take.frames = self._take_file.frames
             if limit is not None and self._take_file.frames >= limit:
                 self._end_take(None)  # a timed take: exactly `limit` frames
+
+    def _live_add(self, part: np.ndarray) -> None:
+        """Add the take frames just written to the live waveform (capture thread)."""
+        if len(part) == 0:
+            return
+        if len(self._live_rest):
+            part = np.concatenate([self._live_rest, part])
+        whole = len(part) // LIVE_BUCKET * LIVE_BUCKET
+        self._live_rest = np.array(part[whole:], np.float32)
+        if whole == 0:
+            return
+        blocks = part[:whole].reshape(-1, LIVE_BUCKET, part.shape[1])
+        new_min, new_max = blocks.min(axis=1), blocks.max(axis=1)
+        mins, maxs, count = self._live or (None, None, 0)
+        need = count + len(new_min)
+        if mins is None or need > len(mins):
+            size = max(need * 2, 4096)
+            grown_min = np.zeros((size, part.shape[1]), np.float32)
+            grown_max = np.zeros((size, part.shape[1]), np.float32)
+            if mins is not None:
+                grown_min[:count] = mins[:count]
+                grown_max[:count] = maxs[:count]
+            mins, maxs = grown_min, grown_max
+        mins[count:need] = new_min
+        maxs[count:need] = new_max
+        self._live = (mins, maxs, need)
+
+    def live_peaks(self) -> tuple[np.ndarray, np.ndarray]:
+        """The take's waveform so far (GUI thread): (mins, maxs), each (buckets, channels),
+        one row per LIVE_BUCKET take frames. Empty when no take runs."""
+        live = self._live
+        if live is None or self._take is None:
+            empty = np.zeros((0, len(self.channels)), np.float32)
+            return empty, empty
+        mins, maxs, count = live
+        return mins[:count], maxs[:count]
 
     def _collect_dropouts(self) -> None:
         count = self._drop_count
@@ -963,6 +1008,18 @@ class Overdub:
     def finished(self) -> bool:
         """True once the programme reached its end (or the punch-out and post-roll)."""
         return self.feed.finished or self.recorder.error is not None
+
+    def live(self) -> tuple[int, int, int, np.ndarray, np.ndarray] | None:
+        """The take running now (GUI thread): (timeline frame where its clip starts, take
+        frame at that point, take frames so far, mins, maxs) as `stop` would place it, or
+        None before the first frame arrived. See `Recorder.live_peaks` for mins/maxs."""
+        take = self.recorder.take
+        if take is None or self._plan is None:
+            return None
+        start, start_at, _punch = self._plan
+        offset = (self.round_trip or 0) + (start_at - start)
+        mins, maxs = self.recorder.live_peaks()
+        return start_at, offset, take.frames, mins, maxs
 
     def stop(self) -> OverdubResult | None:
         take = self.recorder.stop_take()

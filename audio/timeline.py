@@ -126,7 +126,11 @@ NO_DUCKING = Ducking(enabled=False)
 @dataclass(frozen=True, slots=True)
 class Track:
     """A lane of clips sorted by start. Clips may overlap: a crossfade is two overlapping
-    clips with fades, and the mixer sums them."""
+    clips with fades, and the mixer sums them.
+
+    `takes` are the track's alternative takes (the parts of older recordings that a newer
+    take covers, at their timeline places, sorted by start): shown in a lane under the track,
+    never played; `studio.takes.select_take` swaps one in."""
 
     name: str
     clips: tuple[Clip, ...] = ()
@@ -138,6 +142,7 @@ class Track:
     armed: bool = False
     input_channels: tuple[int, ...] = ()  # which device input channels feed it when armed
     ducking: Ducking | None = None  # None: the role's default (beds duck, others do not)
+    takes: tuple[Clip, ...] = ()  # alternative takes: never played (see the docstring)
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.pan <= 1.0:
@@ -205,7 +210,8 @@ class Timeline:
         return tuple(t for t in self.tracks if not t.mute)
 
     def source_ids(self) -> set[str]:
-        return {c.source_id for t in self.tracks for c in t.clips}
+        """Every source the programme needs, alternative takes included."""
+        return {c.source_id for t in self.tracks for c in (*t.clips, *t.takes)}
 
 
 def check_gain_db(gain_db: float) -> float:

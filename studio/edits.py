@@ -295,7 +295,11 @@ def ripple_delete(
             if c.start >= end:
                 c = c.with_changes(start=c.start - gap)
             kept.append(c)
-        timeline = timeline.with_track(t, track.with_changes(clips=_sorted(kept)))
+        # alternative takes after the range move with the clips they belong under
+        takes = tuple(
+            c.with_changes(start=c.start - gap) if c.start >= end else c for c in track.takes
+        )
+        timeline = timeline.with_track(t, track.with_changes(clips=_sorted(kept), takes=takes))
     if tracks is None or len(set(tracks)) == len(timeline.tracks):
         markers = tuple(
             m if m.frame < start else Marker(m.frame - gap, m.name)
@@ -497,14 +501,14 @@ def relink_source(
     """Point every clip of source `old_id` at the newly imported `info` (a moved or replaced
     file). Clips longer than the new source play silence past its end."""
     timeline = programme.timeline
-    tracks = tuple(
-        t.with_changes(
-            clips=tuple(
-                c.with_changes(source_id=info.source_id) if c.source_id == old_id else c
-                for c in t.clips
-            )
+
+    def relinked(clips):
+        return tuple(
+            c.with_changes(source_id=info.source_id) if c.source_id == old_id else c for c in clips
         )
-        for t in timeline.tracks
+
+    tracks = tuple(
+        t.with_changes(clips=relinked(t.clips), takes=relinked(t.takes)) for t in timeline.tracks
     )
     media = tuple(m for m in programme.media if m.source_id != old_id)
     programme = programme.with_changes(timeline=timeline.with_changes(tracks=tracks), media=media)

@@ -71,6 +71,7 @@ TRACK_PAN = _d("Changed track pan", "Đã đổi cân bằng trái phải", "Pan
 TRACK_MUTE = _d("Muted or unmuted track", "Đã bật/tắt câm rãnh", "Mute", "Câm")
 TRACK_SOLO = _d("Soloed or unsoloed track", "Đã bật/tắt nghe riêng rãnh", "Solo", "Nghe riêng")
 TRACK_ROLE = _d("Changed track role", "Đã đổi vai trò rãnh", "Track role", "Vai trò rãnh")
+USE_TAKE = _d("Chose another take", "Đã dùng bản thu khác", "Use take", "Dùng bản thu")
 TRACK_ARM = _d("Armed or disarmed track", "Đã bật/tắt sẵn sàng thu", "Arm", "Sẵn sàng thu")
 TRACK_RENAME = _d("Renamed track", "Đã đổi tên rãnh", "Rename track", "Đổi tên rãnh")
 ADD_TRACK = _d("Added track", "Đã thêm rãnh", "Add track", "Thêm rãnh")

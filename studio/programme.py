@@ -33,7 +33,7 @@ MIN_RATE, MAX_RATE = 1_000, 384_000  # Hz; 0 or 7 Hz is a damaged file, not a pr
 MAX_HOURS = 24  # nothing on a commune loudspeaker runs longer than a day: more is a typo
 
 FORMAT = "studio-truyen-thanh/programme"
-VERSION = 3
+VERSION = 4
 SUFFIX = ".sttprog"
 
 
@@ -157,6 +157,7 @@ def _track_to_json(t: Track) -> dict:
         "armed": t.armed,
         "input_channels": list(t.input_channels),
         "clips": [_clip_to_json(c) for c in t.clips],
+        "takes": [_clip_to_json(c) for c in t.takes],
     }
     if t.ducking is not None:
         d["ducking"] = {k: getattr(t.ducking, k) for k in _DUCKING_FIELDS}
@@ -185,6 +186,9 @@ def _track_from_json(d: dict) -> Track:
         input_channels=tuple(int(c) for c in d.get("input_channels", ())),
         clips=tuple(
             sorted((_clip_from_json(c) for c in d.get("clips", ())), key=lambda c: c.start)
+        ),
+        takes=tuple(
+            sorted((_clip_from_json(c) for c in d.get("takes", ())), key=lambda c: c.start)
         ),
         ducking=_ducking_from_json(d.get("ducking")),
     )
@@ -255,8 +259,33 @@ def _v2_to_v3(d: dict) -> dict:
     return {**d, "version": 3}
 
 
+TAKES_LANE_SUFFIX = " · takes"  # how versions up to 3 named a track's takes lane
+
+
+def _v3_to_v4(d: dict) -> dict:
+    """Version 4 keeps a track's alternative takes in the track itself ("takes"). Older files
+    kept them as the clips of a muted extra track "<name> · takes": those clips become the
+    takes of track <name> and the extra track goes. A lane whose track is gone stays a track.
+    Touches only "tracks", so it composes with any other upgrade."""
+    tracks = d.get("tracks")
+    if not isinstance(tracks, list) or not all(isinstance(t, dict) for t in tracks):
+        return {**d, "version": 4}  # damaged: reading it says so
+    tracks = [{**t, "takes": list(t.get("takes", ()))} for t in tracks]
+    by_name = {str(t.get("name")): t for t in tracks}
+    kept = []
+    for t in tracks:
+        name = str(t.get("name"))
+        base = name[: -len(TAKES_LANE_SUFFIX)] if name.endswith(TAKES_LANE_SUFFIX) else None
+        if base is not None and base in by_name and by_name[base] is not t:
+            owner = by_name[base]
+            owner["takes"] = [*owner["takes"], *t.get("takes", ()), *t.get("clips", ())]
+            continue
+        kept.append(t)
+    return {**d, "version": 4, "tracks": kept}
+
+
 # Upgrades from version N to N+1, applied in order on load. Each takes and returns the dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def programme_from_json(d: dict, name: str = "") -> Programme:
@@ -331,7 +360,7 @@ def check_programme(p: Programme) -> None:
     frames = {m.source_id: m.frames for m in p.media}
     for track in tl.tracks:
         check_gain_db(track.gain_db)
-        for c in track.clips:
+        for c in (*track.clips, *track.takes):
             check_gain_db(c.gain_db)
             check_gain_db(c.level_db)
             for point in (*c.envelope, *c.duck):

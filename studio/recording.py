@@ -32,6 +32,7 @@ from audio import devices
 from audio.errors import StudioError
 from audio.media import MediaStore
 from audio.recording import (
+    LIVE_BUCKET,
     Overdub,
     Recorder,
     check_disk_space,
@@ -48,6 +49,7 @@ from studio.takes import (
     armed_inputs,
     place_take,
     recover_unfinished_takes,
+    take_name,
 )
 
 RATES = devices.SUPPORTED_RATES
@@ -68,6 +70,28 @@ class RecordingState:
     error: StudioError | None = None  # the input stream ended by itself (device gone)
     notice: StudioError | None = None  # why a timed take did not start, or a low-disk warning
     timer_started: bool = False  # a timed recording began at this poll
+
+
+@dataclass(frozen=True)
+class LiveTake:
+    """The take being recorded, as the timeline draws it before it becomes a clip.
+
+    It covers timeline frames [start, start + length); timeline frame `start + k` is take
+    frame `source_offset + k`. `mins`/`maxs` are (buckets, channels) of the take, one row per
+    `bucket` take frames; `columns[track]` are the take's channels that feed that track.
+    """
+
+    start: int
+    length: int
+    source_offset: int
+    bucket: int
+    mins: object  # numpy (buckets, channels)
+    maxs: object
+    columns: dict[int, tuple[int, ...]]
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
 
 
 class RecordingSession:
@@ -272,6 +296,17 @@ class RecordingSession:
             state.monitoring = False
         return state
 
+    def live_take(self, start: int, track: int) -> LiveTake | None:
+        """The panel's take running now, placed from timeline frame `start` on `track`
+        (the GUI timer draws it growing); None when no panel take runs."""
+        rec = self.recorder
+        take = rec.take if rec is not None else None
+        if take is None:
+            return None
+        mins, maxs = rec.live_peaks()
+        columns = {track: tuple(range(mins.shape[1]))}
+        return LiveTake(start, take.frames, 0, LIVE_BUCKET, mins, maxs, columns)
+
     # --- placing takes in the programme ---------------------------------------------------------
 
     @staticmethod
@@ -288,7 +323,7 @@ class RecordingSession:
             source_id=info.source_id,
             start=start,
             length=info.frames,
-            name=Path(take.path).stem,
+            name=take_name(timeline, track),
             auto_level=True,
         )
         return place_take(timeline, track, clip)
@@ -363,6 +398,19 @@ class RecordingSession:
                 )
         timeline, _infos = add_overdub_takes(timeline, self.store, result)
         return timeline
+
+    def live_overdub(self) -> LiveTake | None:
+        """The overdub pass running now, where its takes will land (the round trip
+        compensated, as `stop_overdub` places them); None when none runs."""
+        overdub, recorded = self.overdub, self._overdub_timeline
+        if overdub is None or recorded is None:
+            return None
+        live = overdub.live()
+        if live is None:
+            return None
+        start, offset, frames, mins, maxs = live
+        _channels, columns = armed_inputs(recorded)
+        return LiveTake(start, max(frames - offset, 0), offset, LIVE_BUCKET, mins, maxs, columns)
 
     def cancel_overdub(self) -> None:
         overdub, self.overdub = self.overdub, None

@@ -318,7 +318,7 @@ def _shift_after(
     timeline: Timeline, frame: int, delta: int, skip: Clip | None, keep_track: str = ""
 ) -> Timeline:
     """Move every clip that starts at or after `frame` by `delta` frames (a ripple edit); the
-    track named `keep_track` (the takes lane) stays as it is."""
+    track named `keep_track` stays as it is (alternative takes never move)."""
     if delta == 0:
         return timeline
     tracks = []
@@ -412,9 +412,8 @@ def place_item_take(
     """Put `clip` (a new take of item `index`, any `start`) in its place in script order.
 
     What follows the item moves by the difference to the room it took before (its old take or
-    its reserved room), so the pauses stay; an old take goes to the takes lane, never lost."""
-    from studio.takes import takes_lane_name  # the lane convention lives with the takes
-
+    its reserved room), so the pauses stay; an old take becomes an alternative take of the
+    voice track (`Track.takes`), never lost."""
     if not 0 <= index < len(script.items):
         raise IndexError(index)
     timeline, track_index = _voice_track_index(timeline, script)
@@ -427,19 +426,16 @@ def place_item_take(
 
     if old is not None:
         track = timeline.tracks[track_index]
-        track = track.with_changes(clips=tuple(c for c in track.clips if c is not old))
+        track = track.with_changes(
+            clips=tuple(c for c in track.clips if c is not old),
+            takes=tuple(sorted((*track.takes, old), key=lambda c: (c.start, c.end))),
+        )
         timeline = timeline.with_track(track_index, track)
-        lane_name = takes_lane_name(script.voice_track)
-        lane_index = timeline.track_index(lane_name)
-        if lane_index is None:
-            timeline = timeline.add_track(Track(lane_name, role=TrackRole.VOICE, mute=True))
-            lane_index = len(timeline.tracks) - 1
-        timeline = timeline.with_track(lane_index, timeline.tracks[lane_index].with_clip(old))
-    lane = takes_lane_name(script.voice_track)
+    # (alternative takes stay where they were: `_shift_after` moves clips only)
     if room:
-        timeline = _shift_after(timeline, start + room, new.length - room, None, lane)
+        timeline = _shift_after(timeline, start + room, new.length - room, None)
     else:  # the item took no room: what stands at its place moves on by the take and a pause
-        timeline = _shift_after(timeline, start, new.length + pause, None, lane)
+        timeline = _shift_after(timeline, start, new.length + pause, None)
     track_index = timeline.track_index(script.voice_track)
     timeline = timeline.with_track(track_index, timeline.tracks[track_index].with_clip(new))
     items = list(script.items)

@@ -2,13 +2,16 @@
 takes that a crash cut short.
 
 Recording over a region never deletes anything: the parts of older clips that the new take
-covers move to a muted "takes" lane under the track (the newest take is what plays; the
-others stay selectable with `select_take`). Take files stay in `StudioHome.recordings`; the
+covers become the track's alternative takes (`Track.takes`, drawn in a lane under the track,
+never played and never a track of their own); the newest take is what plays, and
+`select_take` swaps an alternative back in. A take is named after its track and a running
+number ("Giọng đọc 1", "Giọng đọc 2", …). Take files stay in `StudioHome.recordings`; the
 media store holds the canonical copy that playback reads.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,13 +24,20 @@ from audio.recording import (
     find_unfinished_takes,
     recover_take,
 )
-from audio.timeline import Clip, Timeline, Track
-
-TAKES_SUFFIX = " · takes"
+from audio.timeline import Clip, Timeline
 
 
-def takes_lane_name(track_name: str) -> str:
-    return track_name + TAKES_SUFFIX
+def take_name(timeline: Timeline, track_index: int) -> str:
+    """The name of the next take on the track: its name and a running number, one past the
+    highest already used there (alternatives included): "Giọng đọc 3"."""
+    track = timeline.tracks[track_index]
+    pattern = re.compile(re.escape(track.name) + r" (\d+)")
+    used = [
+        int(m.group(1))
+        for c in (*track.clips, *track.takes)
+        if (m := pattern.fullmatch(c.name)) is not None
+    ]
+    return f"{track.name} {max(used, default=0) + 1}"
 
 
 def _slice(clip: Clip, lo: int, hi: int) -> Clip | None:
@@ -53,12 +63,8 @@ def _slice(clip: Clip, lo: int, hi: int) -> Clip | None:
     )
 
 
-def _lane_index(timeline: Timeline, track: Track) -> int | None:
-    return timeline.track_index(takes_lane_name(track.name))
-
-
 def place_take(timeline: Timeline, track_index: int, clip: Clip) -> Timeline:
-    """Put `clip` on the track; what it covers of older clips moves to the takes lane."""
+    """Put `clip` on the track; what it covers of older clips becomes alternative takes."""
     track = timeline.tracks[track_index]
     keep: list[Clip] = []
     covered: list[Clip] = []
@@ -71,43 +77,32 @@ def place_take(timeline: Timeline, track_index: int, clip: Clip) -> Timeline:
                 keep.append(part)
         covered.append(_slice(old, clip.start, clip.end))
     new_track = track.with_changes(
-        clips=tuple(sorted((*keep, clip), key=lambda c: (c.start, c.end)))
+        clips=tuple(sorted((*keep, clip), key=lambda c: (c.start, c.end))),
+        takes=_by_start((*track.takes, *covered)),
     )
-    timeline = timeline.with_track(track_index, new_track)
-    if covered:
-        lane_index = _lane_index(timeline, track)
-        if lane_index is None:
-            lane = Track(takes_lane_name(track.name), role=track.role, mute=True)
-            timeline = timeline.add_track(lane)
-            lane_index = len(timeline.tracks) - 1
-        lane = timeline.tracks[lane_index]
-        for part in covered:
-            lane = lane.with_clip(part)
-        timeline = timeline.with_track(lane_index, lane)
-    return timeline
+    return timeline.with_track(track_index, new_track)
+
+
+def _by_start(clips) -> tuple[Clip, ...]:
+    return tuple(sorted(clips, key=lambda c: (c.start, c.end)))
 
 
 def alternative_takes(timeline: Timeline, track_index: int, frame: int) -> list[Clip]:
-    """Older takes kept in the lane at `frame` (newest first by name), for a chooser."""
-    track = timeline.tracks[track_index]
-    lane_index = _lane_index(timeline, track)
-    if lane_index is None:
-        return []
-    clips = [c for c in timeline.tracks[lane_index].clips if c.start <= frame < c.end]
+    """The track's alternative takes at `frame` (newest first by name), for a chooser."""
+    clips = [c for c in timeline.tracks[track_index].takes if c.start <= frame < c.end]
     return sorted(clips, key=lambda c: c.name, reverse=True)
 
 
-def select_take(timeline: Timeline, track_index: int, lane_clip: Clip) -> Timeline:
-    """Make an older take the one that plays; what it covers goes to the lane in its place."""
+def select_take(timeline: Timeline, track_index: int, take: Clip) -> Timeline:
+    """Make an alternative take the one that plays; what it covers of the track becomes an
+    alternative in its place (one edit: one undo step)."""
     track = timeline.tracks[track_index]
-    lane_index = _lane_index(timeline, track)
-    if lane_index is None or lane_clip not in timeline.tracks[lane_index].clips:
-        raise ValueError("that clip is not a kept take of this track")
-    lane = timeline.tracks[lane_index]
-    remaining = list(lane.clips)
-    remaining.remove(lane_clip)
-    timeline = timeline.with_track(lane_index, lane.with_changes(clips=tuple(remaining)))
-    return place_take(timeline, track_index, lane_clip)
+    if take not in track.takes:
+        raise ValueError("that clip is not an alternative take of this track")
+    remaining = list(track.takes)
+    remaining.remove(take)
+    timeline = timeline.with_track(track_index, track.with_changes(takes=tuple(remaining)))
+    return place_take(timeline, track_index, take)
 
 
 def add_overdub_take(
@@ -121,7 +116,7 @@ def add_overdub_take(
         start=result.clip_start,
         length=length,
         source_offset=result.source_offset,
-        name=result.take.path.stem,
+        name=take_name(timeline, track_index),
         auto_level=True,
     )
     return place_take(timeline, track_index, clip), info
@@ -173,7 +168,7 @@ def add_overdub_takes(
             start=result.clip_start,
             length=length,
             source_offset=result.source_offset,
-            name=path.stem,
+            name=take_name(timeline, track_index),
         )
         timeline = place_take(timeline, track_index, clip)
         infos[track_index] = info

@@ -345,8 +345,6 @@ def _place_part(part, label, store, library, rate, put, cursor, picked, missing,
 def template_from_programme(programme: Programme, template_id: str, title: str) -> dict:
     """A template that rebuilds `programme`'s structure: its tracks, the clips before and after
     the script as fixed parts, the script's texts as the starting text. Takes are not kept."""
-    from studio.takes import TAKES_SUFFIX
-
     if not _ID.match(template_id):
         raise TemplateError(
             "A template id is lower-case letters, digits and dashes (e.g. ban-tin-chieu).",
@@ -358,9 +356,7 @@ def template_from_programme(programme: Programme, template_id: str, title: str) 
     start = script.anchor if script.items else tl.length
     end = script_end(tl, script) if script.items else tl.length
     before, after = [], []
-    for track in tl.tracks:
-        if track.name.endswith(TAKES_SUFFIX):
-            continue
+    for track in tl.tracks:  # (alternative takes, `Track.takes`, are not part of it)
         for c in track.clips:
             if c.source_id in takes:
                 continue
@@ -393,11 +389,7 @@ def template_from_programme(programme: Programme, template_id: str, title: str) 
         "category": programme.meta("category"),
         "slot_s": script.slot_s,
         "pause_s": script.pause_s,
-        "tracks": [
-            {"name": t.name, "role": str(t.role)}
-            for t in tl.tracks
-            if not t.name.endswith(TAKES_SUFFIX)
-        ],
+        "tracks": [{"name": t.name, "role": str(t.role)} for t in tl.tracks],
         "parts": parts,
     }
 

@@ -134,3 +134,49 @@ def test_read_only_folder(read_only_folder):
 
 def test_missing_media_listed(store):
     assert missing_media(_sample(), store) == ["ab" * 32]
+
+
+def _clip_json(source: str, start: int, length: int, name: str) -> dict:
+    return {"source": source, "start": start, "length": length, "name": name}
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_an_older_takes_lane_track_becomes_the_takes_of_its_track(version):
+    """Up to version 3 a re-read kept the covered takes on a muted extra track
+    "<name> · takes"; version 4 keeps them in the track itself and the extra track goes."""
+    from studio.programme import programme_from_json
+
+    d = {
+        "format": "studio-truyen-thanh/programme",
+        "version": version,
+        "rate": 48_000,
+        "tracks": [
+            {"name": "Giọng đọc", "clips": [_clip_json("b" * 64, 0, 96_000, "take-2")]},
+            {"name": "Nhạc nền", "role": "music_bed", "clips": []},
+            {
+                "name": "Giọng đọc · takes",
+                "mute": True,
+                "clips": [_clip_json("a" * 64, 48_000, 48_000, "take-1")],
+            },
+            {"name": "Đã xoá · takes", "mute": True, "clips": []},  # its track is gone: kept
+        ],
+        "script": {"items": []},
+    }
+    p = programme_from_json(d, "cũ.sttprog")
+    names = [t.name for t in p.timeline.tracks]
+    assert names == ["Giọng đọc", "Nhạc nền", "Đã xoá · takes"]
+    voice = p.timeline.tracks[0]
+    assert [(c.source_id, c.start, c.length, c.name) for c in voice.takes] == [
+        ("a" * 64, 48_000, 48_000, "take-1")
+    ]
+    assert [c.source_id for c in voice.clips] == ["b" * 64]  # what plays is unchanged
+    assert "a" * 64 in p.timeline.source_ids()  # its media is still needed
+
+
+def test_alternative_takes_round_trip(tmp_path):
+    take = Clip("c" * 64, 48_000, 24_000, name="Giọng đọc 1")
+    tl = Timeline(tracks=(Track("Giọng đọc", (Clip("d" * 64, 0, 96_000),), takes=(take,)),))
+    save_programme(Programme(timeline=tl), tmp_path / "p.sttprog")
+    d = json.loads((tmp_path / "p.sttprog").read_text("utf-8"))
+    assert d["version"] == VERSION == 4 and d["tracks"][0]["takes"][0]["name"] == "Giọng đọc 1"
+    assert load_programme(tmp_path / "p.sttprog").timeline == tl

@@ -21,7 +21,7 @@ from audio.timeline import Clip, Timeline, Track
 from studio import cli
 from studio.paths import StudioHome
 from studio.settings import Settings
-from studio.takes import add_overdub_take, takes_lane_name
+from studio.takes import add_overdub_take
 from tests.pulse_device import find_lag, require_pulse
 
 RATE = 48_000
@@ -118,9 +118,10 @@ def test_overdub_lines_up_with_the_programme_after_calibration(tmp_path, speech)
     expected = played[punch[0] - at : punch[1] - at]
     p_lag, p_corr = find_lag(p_placed, expected)
     assert abs(p_lag) <= RATE // 1000 and p_corr >= 0.99
-    # the first take is kept in the takes lane, not overwritten
-    lane = tl3.tracks[tl3.track_index(takes_lane_name("Voice"))]
-    assert [c.source_id for c in lane.clips] == [take_info.source_id]
+    # the first take is kept as an alternative take of the track, not overwritten
+    assert len(tl3.tracks) == len(timeline.tracks)
+    assert [c.source_id for c in tl3.tracks[1].takes] == [take_info.source_id]
+    assert [c.name for c in tl3.tracks[1].clips if c.source_id == p_info.source_id] == ["Voice 2"]
     assert (tmp_path / "take-1.wav").exists() and (tmp_path / "take-2.wav").exists()
 
 

@@ -34,7 +34,6 @@ from studio.takes import (
     place_take,
     recover_unfinished_takes,
     select_take,
-    takes_lane_name,
 )
 
 RATE = 48_000
@@ -241,18 +240,19 @@ def test_place_take_keeps_older_takes_selectable():
         ("old", 5 * RATE, 5 * RATE, 5 * RATE),
     ]
     assert main[0].fade_in == 100 and main[0].fade_out == 0 and main[2].fade_out == 100
-    lane = tl2.tracks[tl2.track_index(takes_lane_name("Voice"))]
-    assert lane.mute
-    assert [(c.source_id, c.start, c.length, c.source_offset) for c in lane.clips] == [
+    assert len(tl2.tracks) == 1  # the older take is an alternative of the track, not a track
+    assert [(c.source_id, c.start, c.length, c.source_offset) for c in tl2.tracks[0].takes] == [
         ("old", 2 * RATE, 3 * RATE, 2 * RATE)
     ]
-    # the older take can be chosen again; the newer one is then kept in the lane
+    # the older take can be chosen again; the newer one is then the alternative
     alts = alternative_takes(tl2, 0, 3 * RATE)
     assert [c.source_id for c in alts] == ["old"]
     tl3 = select_take(tl2, 0, alts[0])
     playing = [c.source_id for c in tl3.tracks[0].clips if c.start <= 3 * RATE < c.end]
     assert playing == ["old"]
     assert [c.source_id for c in alternative_takes(tl3, 0, 3 * RATE)] == ["new"]
+    assert [c.source_id for c in tl3.tracks[0].takes] == ["new"]
+    assert select_take(tl3, 0, tl3.tracks[0].takes[0]).tracks[0].clips == main  # and back
 
 
 def test_recover_unfinished_takes_into_the_media_store(tmp_path):
@@ -333,3 +333,33 @@ def test_a_device_that_will_not_open_leaves_no_empty_take(tmp_path):
         rec.open(take_path=folder / "t.wav")
     assert "Unplugged mixer" in info.value.en and "Unplugged mixer" in info.value.vi
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("block", [1, 65, 256, 1000, 8193])
+def test_the_live_waveform_is_the_min_max_of_every_bucket_of_the_take(tmp_path, block):
+    """What the timeline draws while recording: per LIVE_BUCKET take frames and channel the
+    min and max, whatever the device's block size; readable while the take grows."""
+    from audio.recording import LIVE_BUCKET
+
+    total = 20 * LIVE_BUCKET + 77  # a partial bucket at the end is not shown yet
+    data = _stereo(total, seed=block)
+    rec = Recorder(InputChoice(FAKE, RATE, (0, 1)), ring_seconds=1.0)
+    assert rec.live_peaks()[0].shape == (0, 2)  # nothing before a take
+    rec.start_take(tmp_path / "t.wav")
+    rec.start_capture()
+    seen = []
+    for i in range(0, total, block):
+        chunk = data[i : i + block]
+        while rec.ring.writable() < len(chunk):
+            time.sleep(0.001)
+        rec._input_callback(chunk, len(chunk), None, sd.CallbackFlags())
+        seen.append(len(rec.live_peaks()[0]))
+    _drain(rec)
+    mins, maxs = rec.live_peaks()
+    whole = total // LIVE_BUCKET
+    blocks = data[: whole * LIVE_BUCKET].reshape(whole, LIVE_BUCKET, 2)
+    assert np.array_equal(mins, blocks.min(axis=1)) and np.array_equal(maxs, blocks.max(axis=1))
+    assert seen == sorted(seen)  # it only ever grows
+    rec.stop_take()
+    assert rec.live_peaks()[0].shape == (0, 2)  # the take ended: nothing is live
+    rec.close()

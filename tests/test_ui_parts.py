@@ -14,7 +14,7 @@ import pytest
 
 from audio.errors import Cancelled
 from ui.timefmt import clock, ruler
-from ui.timeline.waveform import PeakPyramid, WaveformSource
+from ui.timeline.waveform import PeakPyramid, WaveformSource, live_columns
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 
@@ -155,3 +155,35 @@ def test_cached_clip_columns_equal_direct_columns(fpp):
     np.testing.assert_array_equal(cached[1], direct[1])
     uncached = src.clip_columns(clip, fpp, x0, x1, max_cached=0)
     np.testing.assert_array_equal(uncached[1], direct[1])
+
+
+def test_live_columns_reduce_the_live_peaks_like_a_direct_min_max():
+    rng = np.random.default_rng(5)
+    mins = -rng.uniform(0, 1, (400, 2)).astype(np.float32)
+    maxs = rng.uniform(0, 1, (400, 2)).astype(np.float32)
+    got_min, got_max = live_columns(mins, maxs, (1,), 256, 256 * 10, 256 * 4, 20)
+    assert np.array_equal(got_min, mins[10:90, 1].reshape(20, 4).min(axis=1))
+    assert np.array_equal(got_max, maxs[10:90, 1].reshape(20, 4).max(axis=1))
+    past = live_columns(mins, maxs, (0,), 256, 256 * 390, 256 * 4, 5)  # past what was recorded
+    assert np.array_equal(past[1][3:], np.zeros(2, np.float32))
+
+
+def test_the_input_meter_latches_the_clip_light_until_clicked(qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    from ui.recording.input_bar import InputMeter
+
+    meter = InputMeter()
+    qtbot.addWidget(meter)
+    meter.resize(520, 44)
+    meter.set_levels((0.5,), (False,))
+    assert not meter.clip_latched and round(meter.peaks_db[0]) == -6
+    meter.set_levels((1.0,), (True,))  # a clipped sample
+    meter.set_levels((0.1,), (False,))  # the level falls again: the light stays
+    assert meter.clip_latched
+    image = meter.grab().toImage()
+    light = meter.clip_rect()
+    red = image.pixelColor(int(light.left()) + 3, int(light.top()) + 3)
+    assert red.red() > 150 and red.green() < 80  # drawn red
+    qtbot.mouseClick(meter, Qt.MouseButton.LeftButton, pos=QPoint(500, 20))
+    assert not meter.clip_latched

@@ -84,4 +84,46 @@
         <translation>{lufs} LUFS</translation>
     </message>
 </context>
+<context>
+    <name>RecordBar</name>
+    <message>
+        <source>Input level in dBFS. Speech should peak between −12 and −6; the light on the</source>
+        <translation>Mức tín hiệu vào (dBFS). Giọng đọc nên có đỉnh trong khoảng −12 đến −6; đèn bên</translation>
+    </message>
+    <message>
+        <source>right turns red when the sound clipped (click it to clear).</source>
+        <translation>phải chuyển đỏ khi tiếng bị quá mức, méo (bấm vào để tắt đèn).</translation>
+    </message>
+    <message>
+        <source>CLIP</source>
+        <translation>QUÁ MỨC</translation>
+    </message>
+    <message>
+        <source>Armed: %1</source>
+        <translation>Sẵn sàng thu: %1</translation>
+    </message>
+    <message>
+        <source>Recording %1</source>
+        <translation>Đang thu %1</translation>
+    </message>
+    <message>
+        <source>(%1 dropouts)</source>
+        <translation>(mất tín hiệu %1 lần)</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>Recording %1</source>
+        <translation>Đang thu %1</translation>
+    </message>
+    <message>
+        <source>Use this take (“%1”)</source>
+        <translation>Dùng bản thu này (“%1”)</translation>
+    </message>
+    <message>
+        <source>Hide the other takes</source>
+        <translation>Ẩn các bản thu khác</translation>
+    </message>
+</context>
 </TS>

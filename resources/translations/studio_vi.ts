@@ -834,7 +834,11 @@
             <source>Recovering recordings</source>
             <translation>Đang khôi phục bản thu</translation>
         </message>
-    </context>
+        <message>
+        <source>Record on the armed track from the playhead (R)</source>
+        <translation>Thu vào rãnh đã sẵn sàng thu, từ vị trí đầu phát (R)</translation>
+    </message>
+</context>
     <context>
         <name>SettingsDialog</name>
         <message>
@@ -983,7 +987,11 @@
             <source>Pan</source>
             <translation>Cân bằng</translation>
         </message>
-    </context>
+        <message>
+        <source>%1 other takes of this track: click to show or hide them</source>
+        <translation>Rãnh này có %1 bản thu khác: bấm để hiện hoặc ẩn</translation>
+    </message>
+</context>
     <context>
         <name>TrackHeaderPanel</name>
         <message>

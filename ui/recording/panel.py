@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from audio.errors import StudioError, current_language
 from studio.recording import CHECK_SECONDS, RATES, RecordingSession
+from ui.recording.input_bar import style_record_button
 
 SILENCE_LUFS = -70.0  # the momentary reading below which the panel shows "—"
 
@@ -88,7 +89,9 @@ class LevelMeter(QWidget):
         bar_h = max((h - 2 * (n - 1)) // n, 4)
         for i, db in enumerate(self._peaks_db or [-120.0]):
             y = i * (bar_h + 2)
-            p.fillRect(0, y, w, bar_h, QColor("#2a2d31"))
+            p.fillRect(0, y, w, bar_h, QColor("#16181b"))
+            p.setPen(QColor("#8a9099"))  # an outline keeps the empty bar visible in the dark theme
+            p.drawRect(0, y, w - 1, bar_h - 1)
             frac = min(max((db + 60) / 60, 0.0), 1.0)
             color = (
                 QColor("#3cb371")
@@ -109,6 +112,8 @@ class RecordingPanel(QWidget):
     takeFinished = Signal(object)  # noqa: N815 - Qt naming; the finished audio.recording.Take
     dropoutSeen = Signal(object)  # noqa: N815 - an audio.recording.Dropout, as it happens
     problem = Signal(str)  # a message for the user (already in their language)
+    levelsRead = Signal(object)  # noqa: N815 - audio.recording.InputLevels, or None (closed)
+    recordingStarted = Signal()  # noqa: N815 - a take began (the button or the timer)
 
     def __init__(self, session: RecordingSession, parent: QWidget | None = None):
         """StudioError when the computer has no input device at all."""
@@ -132,6 +137,7 @@ class RecordingPanel(QWidget):
         self.check_result.setWordWrap(True)
         self.record_button = QPushButton(tr("Record"))
         self.record_button.setCheckable(True)
+        style_record_button(self.record_button)
         self.elapsed = QLabel("00:00.0")
         self.dropouts = QListWidget()
         self.dropouts.setMaximumHeight(90)
@@ -273,6 +279,7 @@ class RecordingPanel(QWidget):
     def stop_monitoring(self) -> None:
         self._tick.stop()
         self.meter.set_levels((), ())  # the input is closed: no stale level stays up
+        self.levelsRead.emit(None)
         self._show_loudness(None)
         take = self.session.stop_monitoring()
         if take is not None:
@@ -325,6 +332,7 @@ class RecordingPanel(QWidget):
         self.record_button.setChecked(True)
         self.record_button.setText(tr("Stop"))
         self.record_button.blockSignals(False)
+        self.recordingStarted.emit()
 
     def stop_recording(self):
         """Finish the take (announced with takeFinished) and return it, or None."""
@@ -382,6 +390,7 @@ class RecordingPanel(QWidget):
             levels = state.levels
             self.meter.set_levels(levels.peaks, levels.clipped)
             self._show_loudness(levels.momentary_lufs)
+            self.levelsRead.emit(levels)
         if state.timer_started:
             self.timer_enabled.setChecked(False)
             self._show_recording(state.notice)

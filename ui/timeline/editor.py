@@ -20,6 +20,7 @@ from studio.history import Description
 from studio.paths import StudioHome
 from studio.programme import Programme
 from studio.session import Session
+from studio.takes import select_take
 
 NUDGE_SECONDS = 0.05
 
@@ -29,6 +30,7 @@ class Editor(QObject):
     selectionChanged = Signal()
     playheadChanged = Signal(int)
     rangeChanged = Signal()
+    lanesChanged = Signal()  # noqa: N815 - a takes lane was shown or hidden (view state)
     documentChanged = Signal()  # new/opened/saved: title, path or dirty flag
     sessionReplaced = Signal()  # noqa: N815 - another programme (New, Open, recovery)
     message = Signal(str)  # a short status-bar line
@@ -43,6 +45,8 @@ class Editor(QObject):
         self.range: tuple[int, int] | None = None  # a time range selection in frames
         self.current_track = 0
         self.snapping = True
+        # Tracks (by name) whose lane of alternative takes is folded away: view state only.
+        self.hidden_lanes: set[str] = set()
         self.timeline_listeners: list[Callable[[Timeline], None]] = []
         self.balancer: Callable[[Programme], Programme] | None = None
 
@@ -285,6 +289,30 @@ class Editor(QObject):
 
     def set_clip_gain(self, ref: ClipRef, gain_db: float) -> None:
         self.apply(edits.set_clip_gain(self.timeline, ref, gain_db), history.CLIP_GAIN)
+
+    def lane_shown(self, index: int) -> bool:
+        """True when track `index` has alternative takes and their lane is unfolded."""
+        tracks = self.timeline.tracks
+        return (
+            0 <= index < len(tracks)
+            and bool(tracks[index].takes)
+            and (tracks[index].name not in self.hidden_lanes)
+        )
+
+    def show_lane(self, index: int, shown: bool) -> None:
+        """Unfold or fold the lane of alternative takes under track `index` (not an edit)."""
+        name = self.timeline.tracks[index].name
+        if shown:
+            self.hidden_lanes.discard(name)
+        else:
+            self.hidden_lanes.add(name)
+        self.lanesChanged.emit()
+
+    def use_take(self, track: int, index: int) -> bool:
+        """Play alternative take `index` of `track` instead of what covers it now (which
+        becomes an alternative in its place): one undo step."""
+        take = self.timeline.tracks[track].takes[index]
+        return self.apply(select_take(self.timeline, track, take), history.USE_TAKE)
 
     def set_track(self, index: int, description: Description, **changes) -> None:
         self.apply(edits.set_track(self.timeline, index, **changes), description)

@@ -76,6 +76,12 @@ class TrackHeader(QFrame):
         self.pan.setRange(-100, 100)
         self.pan.setToolTip(self.tr("Pan: left … right (double-click: centre)"))
         self.meter = PeakBar(vertical=False)
+        # Unfolds/folds the lane of alternative takes under the track (shown when it has any).
+        self.takes = QToolButton()
+        self.takes.setObjectName("takesLane")
+        self.takes.setCheckable(True)
+        self.takes.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.takes.setFixedHeight(20)
         top = QHBoxLayout()
         top.setSpacing(3)
         top.addWidget(self.name, 1)
@@ -91,6 +97,7 @@ class TrackHeader(QFrame):
         pan_label = QLabel(self.tr("Pan"))
         low.addWidget(pan_label)
         low.addWidget(self.pan, 1)
+        low.addWidget(self.takes)
         col = QVBoxLayout(self)
         col.setContentsMargins(4, 3, 4, 3)
         col.setSpacing(2)
@@ -108,6 +115,8 @@ class TrackHeader(QFrame):
         self.gain.valueChanged.connect(lambda v: self._set(history.TRACK_GAIN, gain_db=v))
         self.pan.valueChanged.connect(self._pan_moved)
         self.pan.sliderReleased.connect(self._pan_released)
+        self.takes.toggled.connect(lambda v: self.editor.show_lane(self.index, v))
+        editor.lanesChanged.connect(self.refresh)
         self.refresh()
 
     def _set(self, description, **changes) -> None:
@@ -134,7 +143,16 @@ class TrackHeader(QFrame):
         if self.index >= len(self.editor.timeline.tracks):
             return
         t = self.editor.timeline.tracks[self.index]
-        widgets = (self.name, self.role, self.arm, self.mute, self.solo, self.gain, self.pan)
+        widgets = (
+            self.name,
+            self.role,
+            self.arm,
+            self.mute,
+            self.solo,
+            self.gain,
+            self.pan,
+            self.takes,
+        )
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -147,6 +165,15 @@ class TrackHeader(QFrame):
             self.gain.setValue(t.gain_db)
             if not self.pan.isSliderDown():
                 self.pan.setValue(int(round(t.pan * 100)))
+            shown = self.editor.lane_shown(self.index)
+            self.takes.setVisible(bool(t.takes))
+            self.takes.setChecked(shown)
+            self.takes.setText(("▾ " if shown else "▸ ") + str(len(t.takes)))
+            self.takes.setToolTip(
+                self.tr("%1 other takes of this track: click to show or hide them").replace(
+                    "%1", str(len(t.takes))
+                )
+            )
         finally:
             for w in widgets:
                 w.blockSignals(False)

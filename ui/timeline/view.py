@@ -28,12 +28,14 @@ from audio.errors import localized
 from audio.timeline import Clip, Timeline, TrackRole
 from studio import edits, history
 from studio.edits import ClipRef
+from studio.takes import alternative_takes
 from ui.timefmt import clock, ruler
-from ui.timeline.waveform import WaveformSource, WaveLane
+from ui.timeline.waveform import WaveformSource, WaveLane, live_columns
 
 RULER_H = 40
 TICKS_Y = 22  # time labels and ticks above, the marker band below
 TITLE_H = 16
+LANE_H = 26  # the lane of alternative takes at the bottom of a track row, when unfolded
 EDGE_PX = 6
 HANDLE_PX = 8
 GAIN_TOP_DB = 12.0
@@ -63,11 +65,16 @@ class Palette:
     ruler: QColor = field(default_factory=lambda: QColor("#e7e9ee"))
     text: QColor = field(default_factory=lambda: QColor("#1f2328"))
     playhead: QColor = field(default_factory=lambda: QColor("#d62728"))
+    recording: QColor = field(default_factory=lambda: QColor("#fbe3e1"))  # a take growing
+    recording_edge: QColor = field(default_factory=lambda: QColor("#c62828"))
     selection: QColor = field(default_factory=lambda: QColor("#f0a500"))
     range: QColor = field(default_factory=lambda: QColor(60, 120, 220, 50))
     marker: QColor = field(default_factory=lambda: QColor("#8e44ad"))
     gain: QColor = field(default_factory=lambda: QColor("#e0a800"))
     fade: QColor = field(default_factory=lambda: QColor(0, 0, 0, 140))
+    take_lane: QColor = field(default_factory=lambda: QColor("#e9ebef"))  # alternative takes
+    take_fill: QColor = field(default_factory=lambda: QColor("#d5d9e0"))
+    take_edge: QColor = field(default_factory=lambda: QColor("#7b8391"))
 
     @classmethod
     def dark(cls) -> Palette:
@@ -81,6 +88,11 @@ class Palette:
             text=QColor("#e6e6e6"),
             range=QColor(90, 150, 255, 60),
             fade=QColor(255, 255, 255, 150),
+            recording=QColor("#4a2323"),
+            take_lane=QColor("#1b1c1f"),
+            take_fill=QColor("#34373d"),
+            take_edge=QColor("#9aa2ad"),
+            recording_edge=QColor("#ff6b5e"),
         )
 
 
@@ -118,6 +130,9 @@ class TimelineView(QAbstractScrollArea):
         self._playhead_x: int | None = None
         self.paint_count = 0  # for benchmarks and tests: did a paint happen
         self.snap_frame: int | None = None  # where the current drag snapped, drawn as a line
+        # The take being recorded (studio.recording.LiveTake), drawn growing on its tracks
+        # until Stop makes it a clip; not part of the programme, so never an undo step.
+        self.live = None
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -130,6 +145,7 @@ class TimelineView(QAbstractScrollArea):
         editor.selectionChanged.connect(self.viewport().update)
         editor.rangeChanged.connect(self.viewport().update)
         editor.playheadChanged.connect(self._playhead_moved)
+        editor.lanesChanged.connect(self.viewport().update)
         self._model_changed()
 
     # --- geometry --------------------------------------------------------------------------
@@ -157,11 +173,33 @@ class TimelineView(QAbstractScrollArea):
         i = int((y - RULER_H + self.verticalScrollBar().value()) // self.track_height)
         return i if 0 <= i < len(self.timeline.tracks) else None
 
+    def lane_height(self, track: int) -> int:
+        """Pixels at the bottom of the track row given to its alternative takes (0: none)."""
+        return LANE_H if self.editor.lane_shown(track) else 0
+
     def clip_rect(self, track: int, clip: Clip) -> QRectF:
         top = self.track_top(track) + 2
         x0 = self.x_of(clip.start)
         x1 = self.x_of(clip.end)
-        return QRectF(x0, top, max(x1 - x0, 1.0), self.track_height - 4)
+        return QRectF(x0, top, max(x1 - x0, 1.0), self.track_height - 4 - self.lane_height(track))
+
+    def take_rect(self, track: int, take: Clip) -> QRectF:
+        """Where an alternative take is drawn: in the lane under the track's clips."""
+        top = self.track_top(track) + self.track_height - LANE_H - 1
+        x0, x1 = self.x_of(take.start), self.x_of(take.end)
+        return QRectF(x0, top, max(x1 - x0, 1.0), LANE_H - 2)
+
+    def take_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(track, index into its takes) of the alternative take under (x, y), or None."""
+        t = self.track_at(y)
+        if t is None or not self.lane_height(t):
+            return None
+        takes = self.timeline.tracks[t].takes
+        for i in reversed(range(len(takes))):
+            r = self.take_rect(t, takes[i])
+            if r.left() <= x <= r.right() and r.top() <= y <= r.bottom():
+                return t, i
+        return None
 
     def gain_y(self, rect: QRectF, gain_db: float) -> float:
         wave_top = rect.top() + TITLE_H
@@ -183,7 +221,8 @@ class TimelineView(QAbstractScrollArea):
         w = max(self.viewport().width(), 1)
         tl = self.timeline
         extra = max(tl.rate * 30, int(w * self.frames_per_px * 0.5))
-        total_px = int((tl.length + extra) / self.frames_per_px)
+        length = max(tl.length, self.live.end if self.live is not None else 0)
+        total_px = int((length + extra) / self.frames_per_px)
         hbar = self.horizontalScrollBar()
         hbar.setRange(0, max(0, min(total_px - w, MAX_SCROLL_PX)))
         hbar.setPageStep(w)
@@ -218,6 +257,21 @@ class TimelineView(QAbstractScrollArea):
     def scroll_to_frame(self, frame: int, fraction: float = 0.1) -> None:
         x = frame / self.frames_per_px - self.viewport().width() * fraction
         self.horizontalScrollBar().setValue(int(max(0, x)))
+
+    def set_live(self, live) -> None:
+        """Show the take being recorded (a studio.recording.LiveTake) or, with None, stop
+        showing it. Only the strip where it grew since the last call is repainted."""
+        old, self.live = self.live, live
+        if live is None or old is None or old.columns.keys() != live.columns.keys():
+            self._update_scrollbars()
+            self.viewport().update()
+            return
+        if live.end // self.timeline.rate != old.end // self.timeline.rate:
+            self._update_scrollbars()  # once a second is enough for the scroll range
+        x0 = int(math.floor(self.x_of(min(old.end, live.end)))) - 2
+        x1 = int(math.ceil(self.x_of(live.end))) + 2
+        for t in live.columns:
+            self.viewport().update(QRect(x0, self.track_top(t), x1 - x0, self.track_height))
 
     # --- reacting --------------------------------------------------------------------------
 
@@ -408,7 +462,7 @@ class TimelineView(QAbstractScrollArea):
             fill_c = QColor("#d8d8d8") if pal.lane.lightness() > 128 else QColor("#3a3a3a")
             edge_c = QColor("#8a8a8a")
         width = rx1 - rx0
-        lane = WaveLane(width, th, TITLE_H + 2, th - TITLE_H - 6)
+        lane = WaveLane(width, th, TITLE_H + 2, th - TITLE_H - 6 - self.lane_height(t))
         hscroll = self.horizontalScrollBar().value()
         fpp = self.frames_per_px
         visible = []
@@ -438,6 +492,129 @@ class TimelineView(QAbstractScrollArea):
             del image, buffer
         for i, clip, rect in visible:
             self._paint_clip_overlay(p, t, i, clip, rect, (t, i) in selected, edge_c)
+        if self.lane_height(t):
+            self._paint_takes(p, t, top, rx0, rx1, f0, f1)
+        live = self.live
+        if live is not None and t in live.columns and live.length > 0:
+            self._paint_live(p, t, top, rx0, rx1, live)
+
+    def _paint_takes(self, p, t, top, rx0, rx1, f0, f1) -> None:
+        """The lane of track `t`'s alternative takes: grey boxes with a small waveform and
+        the take's name (right-click: "Use this take")."""
+        pal = self.palette_
+        band_top = top + self.track_height - LANE_H - 2
+        p.fillRect(QRect(rx0, band_top, rx1 - rx0, LANE_H + 1), pal.take_lane)
+        width = rx1 - rx0
+        lane = WaveLane(width, self.track_height, band_top - top + 2, LANE_H - 4)
+        hscroll = self.horizontalScrollBar().value()
+        shown = []
+        p.setPen(QPen(pal.take_edge, 1, Qt.PenStyle.DashLine))
+        p.setBrush(pal.take_fill)
+        for take in self.timeline.tracks[t].takes:
+            if take.end < f0 or take.start > f1:
+                continue
+            rect = self.take_rect(t, take)
+            shown.append((take, rect))
+            p.drawRoundedRect(rect.intersected(QRectF(rx0 - 4, top, width + 8, 10_000)), 2, 2)
+            cx0 = max(rx0, int(math.floor(rect.left())))
+            cx1 = min(rx1, int(math.ceil(rect.right())))
+            if cx1 > cx0:
+                cols = self.waveforms.clip_columns(
+                    take, self.frames_per_px, cx0 + hscroll, cx1 + hscroll
+                )
+                if cols is not None:
+                    lane.add(cx0 - rx0, cols[0], cols[1], 10 ** (take.gain_db / 20))
+        if not shown:
+            return
+        buffer = lane.render(np.uint32(0xFF000000 | pal.take_edge.rgb() & 0xFFFFFF))
+        image = QImage(
+            buffer.data,
+            width,
+            self.track_height,
+            width * 4,
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        p.drawImage(rx0, top, image)
+        del image, buffer
+        p.setPen(pal.text)
+        metrics = p.fontMetrics()
+        takes = self.timeline.tracks[t].takes
+        starts = sorted({c.start for c in takes})
+        for start in starts:
+            # takes that begin at the same place (readings of one passage) share one label:
+            # the first name and how many more; right-click lists them all
+            same = [c for c in takes if c.start == start]
+            rect = self.take_rect(t, same[0])
+            if rect.right() < rx0 or rect.left() > rx1:
+                continue
+            later = [s for s in starts if s > start]
+            right = min(rect.right(), self.x_of(later[0]) if later else rect.right())
+            avail = min(right, rx1) - max(rect.left(), 0) - 8
+            if avail > 24:
+                label = same[0].name or same[0].source_id[:8]
+                if len(same) > 1:
+                    label += f"  +{len(same) - 1}"
+                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(avail))
+                p.drawText(QPointF(max(rect.left(), 0) + 4, rect.top() + 11), label)
+
+    def take_menu(self, track: int, frame: int) -> QMenu:
+        """The chooser of the alternative takes of `track` at `frame`: use one of them (one
+        undo step), or fold the lane."""
+        menu = QMenu(self)
+        takes = self.timeline.tracks[track].takes
+        for take in alternative_takes(self.timeline, track, frame):
+            index = takes.index(take)
+            use = menu.addAction(
+                self.tr("Use this take (“%1”)").replace("%1", take.name or take.source_id[:8])
+            )
+            use.triggered.connect(lambda _=False, i=index: self.editor.use_take(track, i))
+        menu.addSeparator()
+        fold = menu.addAction(self.tr("Hide the other takes"))
+        fold.triggered.connect(lambda _=False: self.editor.show_lane(track, False))
+        return menu
+
+    def _paint_live(self, p, t, top, rx0, rx1, live) -> None:
+        """The take being recorded on track `t`: a red clip growing with its waveform."""
+        pal = self.palette_
+        th = self.track_height
+        rect = QRectF(
+            self.x_of(live.start),
+            top + 2,
+            max(self.x_of(live.end) - self.x_of(live.start), 1.0),
+            th - 4,
+        )
+        p.setPen(QPen(pal.recording_edge, 1.5))
+        p.setBrush(pal.recording)
+        p.drawRoundedRect(rect.intersected(QRectF(rx0 - 4, top, rx1 - rx0 + 8, th)), 3, 3)
+        cx0 = max(rx0, int(math.floor(rect.left())))
+        cx1 = min(rx1, int(math.ceil(rect.right())))
+        if cx1 > cx0:
+            fpp = self.frames_per_px
+            hscroll = self.horizontalScrollBar().value()
+            first = (cx0 + hscroll) * fpp - live.start + live.source_offset
+            cols = live_columns(
+                live.mins, live.maxs, live.columns[t], live.bucket, first, fpp, cx1 - cx0
+            )
+            if cols is not None:
+                lane = WaveLane(cx1 - cx0, th, TITLE_H + 2, th - TITLE_H - 6)
+                lane.add(0, cols[0], cols[1], 1.0)
+                buffer = lane.render(np.uint32(0xFF000000 | pal.recording_edge.rgb() & 0xFFFFFF))
+                image = QImage(
+                    buffer.data,
+                    cx1 - cx0,
+                    th,
+                    (cx1 - cx0) * 4,
+                    QImage.Format.Format_ARGB32_Premultiplied,
+                )
+                p.drawImage(cx0, top, image)
+                del image, buffer
+        if rect.width() > 60:
+            p.setPen(pal.recording_edge)
+            p.drawText(
+                QPointF(max(rect.left(), 0) + 6, rect.top() + TITLE_H - 4),
+                "● "
+                + self.tr("Recording %1").replace("%1", clock(live.length, self.timeline.rate)),
+            )
 
     def _paint_clip_overlay(self, p, t, i, clip, rect: QRectF, selected: bool, edge_c) -> None:
         """Title, fades, handles, gain line and selection of one clip. Details too small to
@@ -560,6 +737,8 @@ class TimelineView(QAbstractScrollArea):
         t = self.track_at(y)
         if t is None:
             return "empty", None
+        if self.lane_height(t) and y >= self.track_top(t) + self.track_height - LANE_H - 2:
+            return ("take", None) if self.take_at(x, y) is not None else ("lane", None)
         track = self.timeline.tracks[t]
         frame = self.frame_at(x)
         tol = EDGE_PX * self.frames_per_px
@@ -627,6 +806,10 @@ class TimelineView(QAbstractScrollArea):
         x, y = pos.x(), pos.y()
         if event.button() == Qt.MouseButton.RightButton:
             zone, ref = self.hit(x, y)
+            if zone == "take":
+                t, _i = self.take_at(x, y)
+                self.take_menu(t, self.frame_at(x)).exec(event.globalPosition().toPoint())
+                return
             if ref is not None and ref not in self.editor.selection:
                 self.editor.select([ref])
             self._context_menu(event.globalPosition().toPoint())
@@ -808,7 +991,9 @@ class TimelineView(QAbstractScrollArea):
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
         pos = event.position()
         zone, ref = self.hit(pos.x(), pos.y())
-        if zone.startswith("marker:"):
+        if zone == "take":  # double-click an alternative take: use it
+            self.editor.use_take(*self.take_at(pos.x(), pos.y()))
+        elif zone.startswith("marker:"):
             self.markerEditRequested(int(zone.split(":")[1]))
         elif ref is not None:
             self.clipGainRequested(ref)

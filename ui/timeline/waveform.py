@@ -137,6 +137,33 @@ class WaveformSource:
         return _reduce(mono, mono, idx)
 
 
+def live_columns(
+    mins: np.ndarray,
+    maxs: np.ndarray,
+    channels: tuple[int, ...],
+    bucket: int,
+    first_frame: float,
+    frames_per_px: float,
+    count: int,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Columns of a take still being recorded, from its live peaks: `mins`/`maxs` are
+    (buckets, channels), one row per `bucket` take frames; `channels` are the ones that feed
+    the track. Column c covers take frames [first_frame + c·fpp, first_frame + (c+1)·fpp);
+    columns not recorded yet are 0. Only the buckets under the columns are reduced."""
+    if count <= 0:
+        return None
+    edges = (first_frame + np.arange(count + 1) * frames_per_px) / bucket
+    lo = max(int(np.floor(edges[0])), 0)
+    hi = min(int(np.ceil(edges[-1])) + 1, len(mins))
+    if hi <= lo:
+        return np.zeros(count, np.float32), np.zeros(count, np.float32)
+    cols = list(channels) if channels else list(range(mins.shape[1]))
+    lo_v = mins[lo:hi][:, cols].min(axis=1)
+    hi_v = maxs[lo:hi][:, cols].max(axis=1)
+    idx = np.floor(edges).astype(np.int64) - lo
+    return _reduce(lo_v, hi_v, idx)
+
+
 def _reduce(mins: np.ndarray, maxs: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Min of mins / max of maxs over [idx[c], idx[c+1]) for each column c."""
     n = len(mins)

@@ -130,8 +130,15 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         row.addWidget(self.timeline_view, 1)
         col = QVBoxLayout(central)
         col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
         col.addLayout(row, 1)
+        self._central_column = col
         self.setCentralWidget(central)
+
+    def add_bar(self, widget: QWidget) -> None:
+        """A feature's bar above the timeline (e.g. the record bar), in the window's own
+        column so that no dock arrangement can hide it."""
+        self._central_column.insertWidget(0, widget)
 
     def _build_mixer(self) -> None:
         self.mixer = MixerPanel(self.editor)
