@@ -229,6 +229,16 @@ def guide_shots(app, window, features, work: Path, folder: Path, saved: list) ->
     shot(window.docks["library"], "thu-vien")
     window.docks["recording"].raise_()
     shot(window.docks["recording"], "thu-am")
+    from studio import history
+
+    bar = getattr(features.get("recording"), "bar", None)
+    if bar is not None:  # the record bar shows above the tracks while a track is armed
+        voice = window.editor.timeline.track_index("Giọng đọc")
+        window.editor.set_track(voice, history.TRACK_ARM, armed=True)
+        settle(app, 1.0)
+        if bar.isVisible():
+            shot(bar, "thanh-thu")
+        window.editor.set_track(voice, history.TRACK_ARM, armed=False)
     window.docks["library"].raise_()
     shot(window.centralWidget(), "dong-thoi-gian")  # track headers and the timeline
     from ui.window.export_dialog import ExportDialog

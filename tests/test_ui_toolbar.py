@@ -72,6 +72,8 @@ def test_the_window_actions_have_their_icons_and_short_labels(qtbot, home):  # n
         assert not action.icon().isNull(), attr
         assert action.property("toolbarIcon") == name
     assert not features["emergency"].act_emergency.icon().isNull()
+    record = features["recording"].act_record  # draws its own red icon (ui/recording/)
+    assert record in w.transport_bar.actions() and not record.icon().isNull()
     # Vietnamese by default: the short labels under the icons
     labels = {w.act_split.iconText(), w.act_snap.iconText(), w.act_zoom_fit.iconText()}
     assert labels == {"Tách", "Bắt dính", "Vừa màn hình"}
@@ -100,7 +102,7 @@ def test_icons_are_legible_on_both_themes(qapp, name):
     assert not light.isNull() and not dark.isNull()
     svg = (TOOLBAR_ICONS / f"{name}.svg").read_text("utf-8")
     if "currentColor" not in svg:
-        return  # record and emergency: their own colours, on their own backgrounds
+        return  # emergency: its own white, on the red button
     on_light, on_dark = _ink(light).lightness(), _ink(dark).lightness()
     bar_light = QColor("#e7e9ee").lightness()  # QToolBar#TransportBar in light.qss
     bar_dark = QColor("#2a2c31").lightness()  # and in dark.qss

@@ -16,7 +16,7 @@ TRANSLATIONS = RESOURCES / "translations"
 STYLES = RESOURCES / "styles"
 TOOLBAR_ICONS = RESOURCES / "icons" / "toolbar"
 # `currentColor` in a toolbar SVG becomes the theme's text colour (the colours of
-# resources/styles/*.qss); fixed colours (the red of Record, the white of Khẩn cấp) stay.
+# resources/styles/*.qss); fixed colours (the white of Khẩn cấp) stay.
 ICON_COLOURS = {
     "light": {"normal": "#1f2328", "disabled": "#a3a8b0", "on": "#0b4f8a"},
     "dark": {"normal": "#e6e6e6", "disabled": "#6b6f77", "on": "#9ccaff"},
