@@ -4,7 +4,11 @@ Starts a virtual X server (Xvfb, unless DISPLAY is already set and --no-xvfb is 
 a demo programme from a Vietnamese voice (espeak-ng) and tones (sox), opens the real window at
 1366×768 and saves PNGs of the main views into a folder.
 
-    /work/main/.venv/bin/python scripts/screenshots.py [OUT_DIR]
+    /work/main/.venv/bin/python scripts/screenshots.py [OUT_DIR] [--guide resources/guide/images]
+
+With --guide it also saves the user guide's pictures (resources/guide/): the views the guide
+talks about (recording, library, timeline, the broadcast-ready check after a real export, the
+push dialog, the outbox, the emergency screen), at most GUIDE_WIDTH pixels wide.
 """
 
 from __future__ import annotations
@@ -197,6 +201,105 @@ def fill_panels(window, features, files, work: Path) -> None:
     )
 
 
+GUIDE_WIDTH = 860  # the guide's dialog shows pictures at their own size
+
+
+def save_small(image, target: Path, width: int = GUIDE_WIDTH) -> None:
+    """A PNG at most `width` wide (smooth scaling), compressed hard: the guide ships in the app."""
+    from PySide6.QtCore import Qt
+
+    if image.width() > width:
+        image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    image.save(str(target), "PNG", 0)
+
+
+def guide_shots(app, window, features, work: Path, folder: Path, saved: list) -> None:
+    """The Vietnamese guide's pictures, of the window as it is after the main shots."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(widget, name: str) -> None:
+        settle(app)
+        target = folder / f"{name}.png"
+        save_small(widget.grab().toImage(), target)
+        saved.append(target)
+
+    window.timeline_view.zoom_to_fit()
+    window.docks["library"].raise_()
+    shot(window, "cua-so")
+    shot(window.docks["library"], "thu-vien")
+    window.docks["recording"].raise_()
+    shot(window.docks["recording"], "thu-am")
+    from studio import history
+
+    bar = getattr(features.get("recording"), "bar", None)
+    if bar is not None:  # the record bar shows above the tracks while a track is armed
+        voice = window.editor.timeline.track_index("Giọng đọc")
+        window.editor.set_track(voice, history.TRACK_ARM, armed=True)
+        settle(app, 1.0)
+        if bar.isVisible():
+            shot(bar, "thanh-thu")
+        window.editor.set_track(voice, history.TRACK_ARM, armed=False)
+    window.docks["library"].raise_()
+    shot(window.centralWidget(), "dong-thoi-gian")  # track headers and the timeline
+    from ui.window.export_dialog import ExportDialog
+
+    exports, programme = window.exports, window.editor.programme
+    dialog = ExportDialog(
+        exports.presets(),
+        window.export_preset(),
+        "D:\\Bản tin",  # only shown: the folder a station would pick, not the demo's /tmp
+        lambda preset: exports.file_name(programme, preset, title=programme.title),
+        window,
+    )
+    dialog.show()
+    shot(dialog, "xuat")
+    dialog.close()
+    dialog.deleteLater()
+    # a real export: its broadcast-ready check comes up as a message (modal: shot from a timer)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def shoot_message() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            watch.stop()
+            target = folder / "kiem-tra.png"
+            save_small(box.grab().toImage(), target)
+            saved.append(target)
+            box.accept()
+
+    watch = QTimer()
+    watch.timeout.connect(shoot_message)
+    watch.start(300)
+    window.export_mp3(str(work / "Bản tin sáng.mp3"))
+    end = time.monotonic() + 120
+    while getattr(window, "last_export", None) is None and time.monotonic() < end:
+        settle(app, 0.2)
+    settle(app, 1.0)
+    watch.stop()
+    window.docks["meters"].raise_()
+    shot(window.docks["meters"], "do-sau-khi-xuat")
+    from ui.publishing.push_dialog import PushDialog
+
+    pub = features["publishing"]
+    names = [d.name for d in pub.outbox.destinations()]
+    push = PushDialog(names, "Bản tin sáng thứ Hai", "Bản tin sáng.mp3", window)
+    push.show()
+    shot(push, "gui-di")
+    push.close()
+    window.docks["outbox"].raise_()
+    shot(window.docks["outbox"], "hop-thu-di")
+    window.mixer_dock.raise_()
+    loa = work / "loa-khan-cap"
+    loa.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        pub.outbox.add_destination("Loa xã (khẩn cấp)", "folder", str(loa), emergency=True)
+    screen = features["emergency"].open_screen()
+    if screen is not None:
+        shot(screen, "khan-cap")
+        screen.close()
+
+
 def settle(app, seconds: float = 0.3) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -209,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", nargs="?", default=str(ROOT / "screenshots"))
     ap.add_argument("--display", default=":99")
     ap.add_argument("--no-xvfb", action="store_true", help="use the current DISPLAY")
+    ap.add_argument("--guide", help="also save the user guide's pictures into this folder")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -223,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="studio-shots-"))
     os.environ["STUDIO_HOME"] = str(work / "home")
     try:
-        return _shoot(out, work)
+        return _shoot(out, work, Path(args.guide) if args.guide else None)
     finally:
         if xvfb is not None:
             xvfb.terminate()
@@ -231,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _shoot(out: Path, work: Path) -> int:
+def _shoot(out: Path, work: Path, guide: Path | None = None) -> int:
     from audio.media import MediaStore
     from studio.edits import ClipRef
     from studio.paths import StudioHome
@@ -269,6 +373,11 @@ def _shoot(out: Path, work: Path) -> int:
         window.editor.set_playhead(int(3.5 * 48_000))
         settle(app, 0.5)
         shot(window, f"main-{lang}-{theme}")
+        if lang == "vi" and theme == "light" and guide is not None:
+            guide_shots(app, window, features, work, guide, saved)
+            window.docks["library"].raise_()
+            window.editor.select([ClipRef(1, 0)])
+            window.editor.set_playhead(int(3.5 * 48_000))
         if lang == "vi" and theme == "light":
             ed = window.editor
             ed.set_range(int(14 * 48_000), int(16.5 * 48_000))
@@ -290,6 +399,11 @@ def _shoot(out: Path, work: Path) -> int:
             dialog.show()
             shot(dialog, "help-shortcuts")
             dialog.close()
+            guide_dialog = window.show_guide()
+            shot(guide_dialog, "help-guide")
+            guide_dialog.browser.scrollToAnchor("khan-cap")
+            shot(guide_dialog, "help-guide-emergency")
+            guide_dialog.close()
             sd = SettingsDialog(window.settings, window)
             sd.show()
             shot(sd, "settings")
@@ -315,7 +429,12 @@ def _shoot(out: Path, work: Path) -> int:
             shot(prompter, "prompter")
             prompter.close()
             window.docks["library"].raise_()
+        if guide is not None and lang == "en":
+            settle(app, 0.3)
+            save_small(window.grab().toImage(), guide / "window-en.png")
+            saved.append(guide / "window-en.png")
         window.editor.session.history.mark_saved()
+        window.prompts.keep_sending = lambda pending: "close"  # the demo outbox item stays
         window.close()  # stops the panels' threads too
         window.deleteLater()
         settle(app, 0.1)

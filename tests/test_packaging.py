@@ -124,7 +124,7 @@ def test_bundle_self_test_passes(bundle, tmp_path):
 def test_bundle_carries_what_the_app_needs_and_not_the_rest(bundle):
     inside = bundle.parent / "_internal"
     names = {p.relative_to(inside).as_posix() for p in inside.rglob("*")}
-    # the app's resources: translations, styles, the icon, the sample content's templates
+    # the app's resources: translations, styles, the icons, the templates, the user guide
     for needed in (
         "resources/translations/studio_vi.qm",
         "resources/translations/qtbase_vi.qm",  # Qt ships no Vietnamese: ours
@@ -132,6 +132,9 @@ def test_bundle_carries_what_the_app_needs_and_not_the_rest(bundle):
         "resources/icons/app/studio.ico",
         "resources/icons/app/studio-256.png",
         "resources/templates/ban-tin-sang.json",
+        "resources/icons/toolbar/play.svg",
+        "resources/guide/index.html",
+        "resources/guide/images/cua-so.png",
         "studio/migrations/env.py",
     ):
         assert needed in names, needed

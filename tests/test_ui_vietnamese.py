@@ -77,7 +77,8 @@ def test_the_collector_sees_the_window_and_its_docks(window):
     texts = [text for _, text in visible_texts(w, tooltips=True)]
     found = english_in(w)
     assert len(found) > 30, found  # in English, the check fails all over the window
-    assert any("'Play / Pause'" in line for line in found)  # the toolbar
+    assert any(line.startswith("toolbar action: '&Play / Pause'") for line in found)
+    assert any(line.startswith("toolbar label: 'Fit'") for line in found)  # under the icon
     assert any(line.startswith("dock title: 'Mixer'") for line in found)
     assert any("column heading" in line for line in found)  # the library and outbox tables
     assert "+ Track" in texts and "Solo: hear only soloed tracks" in texts  # track headers

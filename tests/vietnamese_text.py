@@ -145,6 +145,7 @@ def visible_texts(window: QMainWindow, tooltips: bool = False) -> list[tuple[str
             for action in bar.actions():
                 if action.isVisible() and not action.isSeparator():
                     out.append(("toolbar action", action.text()))
+                    out.append(("toolbar label", action.iconText()))  # under its icon
     for dock in window.findChildren(QDockWidget):
         out.append(("dock title", dock.windowTitle()))
     for bar in window.findChildren(QTabBar):

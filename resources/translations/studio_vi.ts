@@ -494,6 +494,38 @@
         <source>Exporting</source>
         <translation>Đang xuất</translation>
     </message>
+    <message>
+        <source>Loop</source>
+        <translation>Lặp vùng</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Tách</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Vừa màn hình</translation>
+    </message>
+    <message>
+        <source>Snap</source>
+        <translation>Bắt dính</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Phát</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Làm lại</translation>
+    </message>
 </context>
     <context>
         <name>MetersFeature</name>
@@ -1092,6 +1124,17 @@
     <message>
         <source>Template id (lower-case letters, digits, dashes):</source>
         <translation>Mã mẫu (chữ thường không dấu, số, gạch ngang):</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
     </message>
 </context>
 </TS>

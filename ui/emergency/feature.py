@@ -28,6 +28,7 @@ class EmergencyFeature(Feature):
         self.act_emergency = QAction(self.tr("Emergency bulletin…"), w)
         self.act_emergency.setObjectName("EmergencyAction")
         self.act_emergency.setIconText(self.tr("Emergency"))
+        self.act_emergency.setProperty("toolbarIcon", "emergency")  # ui/looks.py
         self.act_emergency.setShortcut(QKeySequence(SHORTCUT))
         self.act_emergency.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.act_emergency.setToolTip(

@@ -1,8 +1,11 @@
-"""Small dialogs: settings (language, theme), keyboard shortcuts help, missing media."""
+"""Small dialogs: settings (language, theme), keyboard shortcuts help, the user guide, missing
+media."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,10 +17,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
 )
 
 from audio.errors import current_language
+from ui.looks import RESOURCES
+
+GUIDE = RESOURCES / "guide"  # index.html (Vietnamese), index-en.html, images/*.png
+
+
+def guide_page(lang: str) -> Path:
+    """The user guide's page in `lang` (Vietnamese when there is none in that language)."""
+    page = GUIDE / f"index-{lang}.html"
+    return page if lang != "vi" and page.is_file() else GUIDE / "index.html"
 
 
 class SettingsDialog(QDialog):
@@ -123,6 +136,27 @@ class ShortcutsDialog(QDialog):
         col = QVBoxLayout(self)
         col.addWidget(tips)
         col.addWidget(table, 1)
+        col.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+
+
+class GuideDialog(QDialog):
+    """Help → User guide: the HTML guide of resources/guide/ in a text browser (offline; its
+    pictures load relative to the page)."""
+
+    def __init__(self, lang: str | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("GuideDialog")
+        self.setWindowTitle(self.tr("User guide"))
+        self.resize(940, 680)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(True)  # links inside the guide (the table of contents)
+        self.page = guide_page(lang or current_language())
+        self.browser.setSource(QUrl.fromLocalFile(str(self.page)))
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        col = QVBoxLayout(self)
+        col.addWidget(self.browser, 1)
         col.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
 
 

@@ -196,4 +196,5 @@ def install_features(window, names=FEATURES, **options) -> Features:
             features[feature.key] = feature
     window.closing.connect(features.close)
     window.arrange_docks()
+    window.refresh_toolbar_icons()  # the features' toolbar actions get theirs
     return features

@@ -8,7 +8,7 @@ that docks its own widgets with `add_dock()` and puts its actions into `menus` w
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -31,7 +31,7 @@ from studio.media import open_media_store
 from studio.paths import StudioHome
 from studio.settings import Settings
 from ui.jobs import JobRunner
-from ui.looks import apply_theme
+from ui.looks import ICON_PROPERTY, apply_theme, refresh_toolbar_icons
 from ui.prompts import Prompts
 from ui.timefmt import clock
 from ui.timeline.editor import Editor
@@ -39,7 +39,7 @@ from ui.timeline.tracks import MixerPanel, TrackHeaderPanel
 from ui.timeline.transport import PlaybackController, default_player_factory
 from ui.timeline.view import TimelineView
 from ui.timeline.waveform import WaveformSource
-from ui.window.dialogs import SettingsDialog, ShortcutsDialog
+from ui.window.dialogs import GuideDialog, SettingsDialog, ShortcutsDialog
 from ui.window.documents import DocumentActions
 from ui.window.feature import FeatureHost, Features
 
@@ -89,6 +89,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_mixer()
+        self._toolbar_looks()
         self.statusBar().showMessage(self.tr("Ready"))
         self.editor.documentChanged.connect(self._update_title)
         self.editor.changed.connect(self._update_actions)
@@ -224,6 +225,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         self.act_fwd = A(self.tr("Playhead forward 1 s"), lambda: self._step(1.0), "Right")
         self.act_nudge_l = A(self.tr("Nudge clips left"), lambda: ed.nudge(-1), "Ctrl+Left")
         self.act_nudge_r = A(self.tr("Nudge clips right"), lambda: ed.nudge(1), "Ctrl+Right")
+        self.act_guide = A(self.tr("&User guide"), self.show_guide, "Shift+F1")
         self.act_help = A(self.tr("&Keyboard shortcuts"), self.show_shortcuts, "F1")
         self.act_about = A(self.tr("&About"), self.about)
         self.timeline_view.context_actions = [
@@ -310,6 +312,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         ):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
         self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.help_menu.addAction(self.act_guide)
         self.help_menu.addAction(self.act_help)
         self.help_menu.addAction(self.act_about)
         self.menus = {
@@ -358,6 +361,55 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
         ):
             tb.addSeparator() if a is None else tb.addAction(a)
         self.transport_bar = tb
+
+    # action attribute → (icon in resources/icons/toolbar/, short label under it or None)
+    TOOLBAR_LOOKS = {
+        "act_start": ("start", None),
+        "act_play": ("play", "Play"),
+        "act_stop": ("stop", None),
+        "act_end": ("end", None),
+        "act_loop": ("loop", "Loop"),
+        "act_undo": ("undo", "Undo"),
+        "act_redo": ("redo", "Redo"),
+        "act_split": ("split", "Split"),
+        "act_delete": ("delete", None),
+        "act_zoom_out": ("zoom-out", None),
+        "act_zoom_in": ("zoom-in", None),
+        "act_zoom_fit": ("zoom-fit", "Fit"),
+        "act_snap": ("snap", "Snap"),
+    }
+
+    def _toolbar_looks(self) -> None:
+        """Icons with a short label under them, so that every toolbar action fits at 1366 px
+        (the full name and the keys are in the tooltip)."""
+        tb = self.transport_bar
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        tb.setIconSize(QSize(22, 22))
+        short = {
+            "Play": self.tr("Play"),
+            "Loop": self.tr("Loop"),
+            "Undo": self.tr("Undo"),  # not the menu's "Undo <what>": it would widen the bar
+            "Redo": self.tr("Redo"),
+            "Split": self.tr("Split"),
+            "Fit": self.tr("Fit"),
+            "Snap": self.tr("Snap"),
+        }
+        for attr, (icon, label) in self.TOOLBAR_LOOKS.items():
+            action = getattr(self, attr, None)
+            if action is None:
+                continue
+            action.setProperty(ICON_PROPERTY, icon)
+            if label:
+                action.setIconText(short[label])
+            if attr not in ("act_undo", "act_redo"):  # theirs say what would be undone
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                name = action.text().replace("&", "")
+                action.setToolTip(f"{name} ({keys})" if keys else name)
+        self.refresh_toolbar_icons()
+
+    def refresh_toolbar_icons(self) -> None:
+        """Icons in the current theme's colours (features' actions too, once installed)."""
+        refresh_toolbar_icons(self.transport_bar, self.settings.get("theme") == "dark")
 
     # --- state shown -----------------------------------------------------------------------
 
@@ -491,6 +543,7 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
                     )
                 )
             apply_theme(self.settings.get("theme"))
+            self.refresh_toolbar_icons()
             self.timeline_view.set_dark(self.settings.get("theme") == "dark")
             self._show_export_target()
             if self.settings.get("language") != old_lang:
@@ -511,6 +564,15 @@ class MainWindow(FeatureHost, DocumentActions, QMainWindow):
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.shortcut_rows(), self).exec()
+
+    def show_guide(self) -> GuideDialog:
+        """Help → User guide, not modal: it can stay open beside the window."""
+        dialog = getattr(self, "guide_dialog", None)
+        if dialog is None:
+            self.guide_dialog = dialog = GuideDialog(parent=self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def about(self) -> None:
         self.prompts.info(
