@@ -67,7 +67,7 @@ TRACK_DUCKING = _d(
     "Changed track ducking", "Đã đổi cách tự hạ của rãnh", "Ducking", "Tự hạ nhạc nền"
 )
 TRACK_GAIN = _d("Changed track gain", "Đã đổi âm lượng rãnh", "Track gain", "Âm lượng rãnh")
-TRACK_PAN = _d("Changed track pan", "Đã đổi cân bằng trái phải", "Pan", "Cân bằng")
+TRACK_PAN = _d("Changed track pan", "Đã đổi vị trí trái–phải", "Pan", "Trái–phải")
 TRACK_MUTE = _d("Muted or unmuted track", "Đã bật/tắt câm rãnh", "Mute", "Câm")
 TRACK_SOLO = _d("Soloed or unsoloed track", "Đã bật/tắt nghe riêng rãnh", "Solo", "Nghe riêng")
 TRACK_ROLE = _d("Changed track role", "Đã đổi vai trò rãnh", "Track role", "Vai trò rãnh")

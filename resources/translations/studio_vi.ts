@@ -621,7 +621,7 @@
         <message>
             <location filename="../../ui/timeline/tracks.py" line="240" />
             <source>Pan</source>
-            <translation>Cân bằng</translation>
+            <translation>Trái–phải</translation>
         </message>
         <message>
             <location filename="../../ui/timeline/tracks.py" line="242" />
@@ -980,12 +980,12 @@
         <message>
             <location filename="../../ui/timeline/tracks.py" line="77" />
             <source>Pan: left … right (double-click: centre)</source>
-            <translation>Cân bằng: trái … phải</translation>
+            <translation>Vị trí trái … phải</translation>
         </message>
         <message>
             <location filename="../../ui/timeline/tracks.py" line="91" />
             <source>Pan</source>
-            <translation>Cân bằng</translation>
+            <translation>Trái–phải</translation>
         </message>
         <message>
         <source>%1 other takes of this track: click to show or hide them</source>
