@@ -119,3 +119,28 @@ def test_no_english_in_the_window_s_own_dialogs(window):
     assert _dialog_english(settings) == []  # OK/Cancel included: "Đồng ý", "Huỷ"
     assert _dialog_english(ShortcutsDialog(w.shortcut_rows(), w)) == []
     settings.deleteLater()
+
+
+def test_no_english_in_the_export_properties_balance_push_and_destinations_dialogs(window):
+    from ui.publishing.destinations_dialog import DestinationsDialog
+    from ui.publishing.push_dialog import PushDialog
+    from ui.window.export_dialog import ExportDialog
+
+    w = window("vi")
+    p = w.editor.programme
+    dialogs = [
+        ExportDialog(
+            w.exports.presets(),
+            w.exports.preset(),
+            str(w.home.exports),
+            lambda preset: w.exports.file_name(p, preset),
+            w,
+        ),
+        w.features.get("properties").dialog(),
+        w.features.get("balance").dialog(),
+        PushDialog(["loa-xa"], "Bản tin sáng", "ban-tin-sang.mp3", w),
+        DestinationsDialog(w.features.get("publishing").outbox, w),
+    ]
+    for dialog in dialogs:
+        assert _dialog_english(dialog) == [], dialog.objectName() or type(dialog).__name__
+        dialog.deleteLater()

@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>Mono (1)</source>
-        <translation>Đơn kênh (1)</translation>
+        <translation>Một kênh (1)</translation>
     </message>
     <message>
         <source>Record at</source>

@@ -129,8 +129,8 @@ class ExportDialog(QDialog):
         for kbps in MP3_BITRATES_KBPS:
             self.bitrate_box.addItem(f"{kbps} kbps", kbps)
         self.channels_box = QComboBox()
-        self.channels_box.addItem(localized("Mono (one channel)", "Mono (một kênh)"), 1)
-        self.channels_box.addItem(localized("Stereo (two channels)", "Stereo (hai kênh)"), 2)
+        self.channels_box.addItem(localized("Mono (one channel)", "Một kênh"), 1)
+        self.channels_box.addItem(localized("Stereo (two channels)", "Hai kênh"), 2)
         self.target = QDoubleSpinBox()
         self.target.setRange(*TARGET_RANGE_LUFS)
         self.target.setDecimals(1)
