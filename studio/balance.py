@@ -225,23 +225,16 @@ def fade_beds(timeline: Timeline, settings: BalanceSettings = BalanceSettings())
     programme's last voice or jingle. A bed clip with a fade-out the user set is left alone;
     frames the balance cut earlier are given back first (the programme may have grown)."""
     fade = int(round(settings.bed_fade_s * timeline.rate))
-    tracks = list(timeline.tracks)
-    restored = []
-    for track in tracks:
-        if track.role == TrackRole.MUSIC_BED:
-            clips = tuple(_restore(c) for c in track.clips)
-            track = track.with_changes(clips=clips)
-        restored.append(track)
-    timeline = timeline.with_changes(tracks=tuple(restored))
-    if fade <= 0:
-        return timeline
-    end = _content_end(timeline)
-    out = []
+    end = _content_end(timeline)  # beds do not count, so giving their frames back cannot move it
+    tracks = []
     for track in timeline.tracks:
         if track.role == TrackRole.MUSIC_BED:
-            track = track.with_changes(clips=tuple(_fade_bed(c, end, fade) for c in track.clips))
-        out.append(track)
-    return timeline.with_changes(tracks=tuple(out))
+            clips = tuple(_restore(c) for c in track.clips)
+            if fade > 0:
+                clips = tuple(_fade_bed(c, end, fade) for c in clips)
+            track = track.with_changes(clips=clips)
+        tracks.append(track)
+    return timeline.with_changes(tracks=tuple(tracks))
 
 
 def _restore(clip: Clip) -> Clip:
@@ -366,16 +359,20 @@ class Balancer:
             self._analyses[rate] = Analyses(self.store, rate)
         return self._analyses[rate]
 
+    def balance(self, timeline: Timeline, **overrides) -> BalanceResult:
+        """`timeline` balanced as the settings say, then `overrides` (BalanceSettings fields)."""
+        settings = BalanceSettings.from_settings(self.settings, **overrides)
+        self.last = balance(timeline, self.analyses(timeline.rate), settings)
+        return self.last
+
     def __call__(self, programme):
         import logging
 
-        timeline = programme.timeline
         try:
-            settings = BalanceSettings.from_settings(self.settings)
-            self.last = balance(timeline, self.analyses(timeline.rate), settings)
+            result = self.balance(programme.timeline)
         except (OSError, ValueError) as exc:
             logging.getLogger(__name__).warning("balance skipped: %s", exc)
             return programme
-        if self.last.timeline == timeline:
+        if result.timeline == programme.timeline:
             return programme
-        return programme.with_changes(timeline=self.last.timeline)
+        return programme.with_changes(timeline=result.timeline)

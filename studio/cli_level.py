@@ -88,6 +88,24 @@ def _switch(timeline, rows: list[tuple[int, int]], numbers: list[int], on: bool)
     return timeline
 
 
+def _clip_json(row: int, d, timeline, lang: str) -> dict:
+    clip = timeline.tracks[d.track].clips[d.clip]
+    return {
+        "row": row,
+        "track": d.track_name,
+        "clip": d.clip_name,
+        "role": str(d.role),
+        "auto_level": clip.auto_level,
+        "measure": d.measure,
+        "measured_lufs": d.measured_lufs,
+        "target_lufs": d.target_lufs,
+        "level_db": d.level_db,
+        "ducked": bool(clip.duck),
+        "auto_fade_s": clip.fade_out / timeline.rate if clip.auto_fade else 0.0,
+        "reason": d.reason(lang),
+    }
+
+
 def cmd_level(args: argparse.Namespace, home: StudioHome) -> int:
     from audio.media import MediaStore
     from studio import edits
@@ -124,27 +142,7 @@ def cmd_level(args: argparse.Namespace, home: StudioHome) -> int:
     if args.json:
         out = {
             "speech_lufs": settings.speech_lufs,
-            "clips": [
-                {
-                    "row": n,
-                    "track": d.track_name,
-                    "clip": d.clip_name,
-                    "role": str(d.role),
-                    "auto_level": tl.tracks[d.track].clips[d.clip].auto_level,
-                    "measure": d.measure,
-                    "measured_lufs": d.measured_lufs,
-                    "target_lufs": d.target_lufs,
-                    "level_db": d.level_db,
-                    "ducked": bool(tl.tracks[d.track].clips[d.clip].duck),
-                    "auto_fade_s": (
-                        tl.tracks[d.track].clips[d.clip].fade_out / tl.rate
-                        if tl.tracks[d.track].clips[d.clip].auto_fade
-                        else 0.0
-                    ),
-                    "reason": d.reason(lang),
-                }
-                for n, d in enumerate(result.levels, 1)
-            ],
+            "clips": [_clip_json(n, d, tl, lang) for n, d in enumerate(result.levels, 1)],
             "tracks": [
                 {
                     "track": t.name,

@@ -101,7 +101,7 @@ class ExportService:
         self.home = home
         self.settings = settings
         self.store = store or MediaStore(home.ensure().media)
-        self.last_balance = None  # the BalanceResult of the last export
+        self._balancer = None  # studio.balance.Balancer, made at the first export
         # Leftovers of an export that was killed (power cut): never a file still being written.
         remove_orphan_parts(home.exports)
 
@@ -168,22 +168,23 @@ class ExportService:
         rate = programme.timeline.rate
         return lambda sid: self.store.frames(sid, rate)
 
+    @property
+    def last_balance(self):
+        """The BalanceResult of the last export (None before the first)."""
+        return None if self._balancer is None else self._balancer.last
+
     def balanced(
         self, programme: Programme, auto_level: bool | None = None, duck: bool | None = None
     ) -> Programme:
         """`programme` balanced as the settings say (None) or as asked."""
-        from studio.balance import Analyses, BalanceSettings, balance
+        if self._balancer is None:  # numpy and the loudness code: not at start-up
+            from studio.balance import Balancer
 
-        overrides = {}
-        if auto_level is not None:
-            overrides["auto_level"] = auto_level
-        if duck is not None:
-            overrides["duck"] = duck
-        settings = BalanceSettings.from_settings(self.settings, **overrides)
-        result = balance(
-            programme.timeline, Analyses(self.store, programme.timeline.rate), settings
+            self._balancer = Balancer(self.store, self.settings)
+        asked = {"auto_level": auto_level, "duck": duck}
+        result = self._balancer.balance(
+            programme.timeline, **{k: v for k, v in asked.items() if v is not None}
         )
-        self.last_balance = result
         return programme.with_changes(timeline=result.timeline)
 
     def export(

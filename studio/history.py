@@ -180,10 +180,10 @@ class History:
     def commit_preview(self, description: Description, value: Programme | None = None) -> bool:
         """End a drag: record the previewed value (or `value`, what became of it) as one step
         (nothing if it did not change)."""
-        value = value if value is not None and self._preview is not None else self._preview
-        self._preview = None
-        if value is None:
+        if self._preview is None:
             return False
+        value = self._preview if value is None else value
+        self._preview = None
         return self.push(value, description)
 
     def amend(self, programme: Programme) -> None:

@@ -125,14 +125,6 @@ class Session:
             value = self.balance(value)
         return self.history.commit_preview(description, value)
 
-    def rebalance(self) -> bool:
-        """Balance the present value again (the balance settings changed) as an undo step."""
-        if self.balance is None:
-            return False
-        from studio.history import BALANCE
-
-        return self.history.push(self.balance(self.history.present), BALANCE)
-
     def save(self, path: str | os.PathLike | None = None) -> Path:
         target = Path(path) if path else self.path
         if target is None:
