@@ -66,6 +66,9 @@ class ProgrammeFeed:
         self.end_index: int | None = None  # ring index where the programme ends (no loop)
         self.finished = False  # set on the audio thread once end_index was pulled
         self.underflows = 0
+        # Frames the device played as silence while the ring was empty: skipped when they
+        # arrive, so ring frame k still leaves in stream frame k (an overdub stays aligned).
+        self._owed = 0
         self.error: BaseException | None = None
         self.active = False  # False: `pull` plays silence (a duplex stream before playback)
         # Called on the render thread (never the audio thread) with each rendered block, e.g.
@@ -84,6 +87,7 @@ class ProgrammeFeed:
         self.end_index = None
         self.finished = False
         self.error = None
+        self._owed = 0
         self._stop = False
         self.active = active
         self._thread = threading.Thread(
@@ -164,6 +168,8 @@ class ProgrammeFeed:
         if not self.active:
             fill_silence(out)
             return
+        if self._owed:
+            self._owed -= self.ring.skip(self._owed)
         n = self.ring.read_into(out)
         if n < frames:
             fill_silence(out, n)
@@ -172,6 +178,7 @@ class ProgrammeFeed:
                 self.finished = True
             else:
                 self.underflows += 1
+                self._owed += frames - n
 
     # -- GUI thread ---------------------------------------------------------------------------
     def timeline_frame_at(self, ring_index: int) -> int | None:

@@ -348,6 +348,7 @@ class Recorder:
         self.ring = RingBuffer(int(ring_seconds * self.rate), self.open_channels)
         # Written on the audio thread only.
         self.overflows = 0
+        self.output_underflows = 0  # duplex: the device ran out of programme to play
         self._drop_pos = np.zeros(_MAX_DROPOUTS, np.int64)  # ring index of the gap
         self._drop_lost = np.zeros(_MAX_DROPOUTS, np.int64)
         self._drop_kind = np.zeros(_MAX_DROPOUTS, np.int8)  # 0 device, 1 buffer
@@ -413,6 +414,8 @@ class Recorder:
             self._cue_armed = False
             self._cue_ring = self.ring.written
             self.feed.active = True
+        if status.output_underflow:
+            self.output_underflows += 1
         self.feed.pull(outdata)
         self._input(indata, frames, status)
         self.callback_seconds[self.callbacks & 0xFFFF] = self._perf() - t0
@@ -876,6 +879,9 @@ class OverdubResult:
     source_offset: int
     length: int
     round_trip: int
+    # times the programme did not reach the device in time during the pass (heard as a gap;
+    # the take stays aligned, the feed skips what came late)
+    playback_gaps: int = 0
 
     @property
     def dropout_timeline_frames(self) -> list[int]:
@@ -903,7 +909,9 @@ class Overdub:
             sources,
             self.rate,
             block,
-            ahead=max(3 * block, self.rate // 20),
+            # the programme does not change during a take: a deep buffer costs nothing and
+            # rides out a busy machine (64 ms was too little on a loaded 2-core PC)
+            ahead=max(3 * block, self.rate // 4),
             prime=int(latency * self.rate) * 2 + 2 * block,
         )
         self.recorder = Recorder(
@@ -911,6 +919,7 @@ class Overdub:
         )
         self.round_trip: int | None = None
         self._plan: tuple[int, int, tuple[int, int] | None] | None = None
+        self._gaps_before = 0
 
     def open(self) -> None:
         self.recorder.open()
@@ -999,6 +1008,7 @@ class Overdub:
         if punch and end_frame is None:
             end_frame = punch[1] + self.rate // 2
         self._plan = (start, start_at, punch)
+        self._gaps_before = self.feed.underflows + self.recorder.output_underflows
         self.feed.timeline = timeline
         self.feed.start(start, end_frame, False, active=False)
         self.feed.wait_primed()
@@ -1032,7 +1042,8 @@ class Overdub:
         length = take.frames - offset
         if punch:
             length = min(length, punch[1] - punch[0])
-        return OverdubResult(take, start_at, offset, max(length, 0), lag)
+        gaps = self.feed.underflows + self.recorder.output_underflows - self._gaps_before
+        return OverdubResult(take, start_at, offset, max(length, 0), lag, gaps)
 
     def close(self) -> None:
         self.feed.stop()

@@ -105,6 +105,7 @@ class RecordingSession:
         self.overdub: Overdub | None = None
         self.round_trip: int | None = None  # frames, from measure_latency()
         self._overdub_timeline: Timeline | None = None
+        self.last_playback_gaps = 0  # the last pass's programme came late this many times
         self._choice = None
         self._dropouts_seen = 0
         self._taking = False  # a panel take was started and not yet seen to end
@@ -388,6 +389,7 @@ class RecordingSession:
         finally:
             with contextlib.suppress(Exception):
                 overdub.close()
+        self.last_playback_gaps = result.playback_gaps if result is not None else 0
         if result is None or result.length <= 0:
             return None
         # only the armed tracks' input channels are taken from the timeline recorded against

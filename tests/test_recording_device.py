@@ -77,6 +77,23 @@ def _run_overdub(od: Overdub, timeline, path, **kwargs):
     return od.stop()
 
 
+def _windows_carrying(placed: np.ndarray, played: np.ndarray, offset: int) -> float:
+    """Share of the 100 ms stretches (with signal) where `placed[k]` correlates >= 0.99 with
+    `played[k + offset]`: what a take that drifted or slipped after a gap fails."""
+    win = RATE // 10
+    good = total = 0
+    for k in range(max(-offset, 0), len(placed) - win, win):
+        ref = played[k + offset : k + offset + win]
+        seg = placed[k : k + win]
+        if len(ref) < win or np.sqrt(np.mean(ref**2)) < 1e-3:
+            continue
+        total += 1
+        norm = np.sqrt(np.dot(seg, seg) * np.dot(ref, ref))
+        good += bool(norm and np.dot(seg, ref) / norm >= 0.99)
+    assert total > 20
+    return good / total
+
+
 def test_overdub_lines_up_with_the_programme_after_calibration(tmp_path, speech):
     store, info = speech
     at = RATE // 2
@@ -104,9 +121,12 @@ def test_overdub_lines_up_with_the_programme_after_calibration(tmp_path, speech)
     ]
     played = np.asarray(store.frames(info.source_id, RATE))[:, 0]
     lag, corr = find_lag(placed, played)
-    assert corr >= 0.99
     # timeline frame of the programme's first sample, as recorded: within 1 ms of `at`
-    assert abs((clip.start + lag) - at) <= RATE // 1000, (clip.start + lag, at)
+    assert abs((clip.start + lag) - at) <= RATE // 1000, (clip.start + lag, at, corr)
+    # and aligned all the way through: nearly every 100 ms of the take carries the programme
+    # at that lag (a glitch of the shared virtual device may spoil one or two stretches)
+    held = _windows_carrying(placed, played, -lag)
+    assert held >= 0.9, (held, corr, result.playback_gaps)
 
     # Punch-in: the clip covers exactly the punch range, still aligned.
     assert (punched.clip_start, punched.length) == (punch[0], punch[1] - punch[0])

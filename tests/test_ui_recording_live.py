@@ -176,3 +176,20 @@ def test_a_reread_keeps_the_old_take_in_the_lane_and_the_chooser_swaps_it(qtbot,
     assert [c.name for c in voice.takes] == ["Giọng đọc 1"]
     header.takes.click()  # fold the lane away: the clips get the whole row again
     assert view.lane_height(0) == 0 and view.take_at(rect.left() + 5, rect.center().y()) is None
+
+
+def test_a_pass_whose_programme_broke_up_says_so(qtbot, window, monkeypatch):
+    """The take stays aligned when the programme came late; the reader is told to listen."""
+    w, rec = window
+    w.add_track_defaults()
+    session = rec.session
+    monkeypatch.setattr(type(session), "overdubbing", property(lambda self: True))
+
+    def stop_overdub(timeline):
+        session.last_playback_gaps = 2
+        return timeline.with_track(0, timeline.tracks[0].with_changes(name="Giọng đọc"))
+
+    monkeypatch.setattr(session, "stop_overdub", stop_overdub)
+    assert rec.stop_record() is not None
+    message = w.statusBar().currentMessage()
+    assert "Đã thêm bản thu vào rãnh" in message and "ngắt quãng 2 lần" in message, message

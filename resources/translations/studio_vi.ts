@@ -838,6 +838,10 @@
         <source>Record on the armed track from the playhead (R)</source>
         <translation>Thu vào rãnh đã sẵn sàng thu, từ vị trí đầu phát (R)</translation>
     </message>
+    <message>
+        <source>Take added to the track. The programme you heard broke up %1 time(s) (the computer was busy): listen back to the take.</source>
+        <translation>Đã thêm bản thu vào rãnh. Chương trình phát ra tai nghe bị ngắt quãng %1 lần (máy tính đang bận): hãy nghe lại bản thu.</translation>
+    </message>
 </context>
     <context>
         <name>SettingsDialog</name>

@@ -308,7 +308,19 @@ class RecordingFeature(Feature):
             w.statusBar().showMessage(self.tr("Nothing was recorded."), 5000)
             return None
         w.editor.apply(timeline, RECORD_TAKE)
-        w.statusBar().showMessage(self.tr("Take added to the track."), 5000)
+        gaps = self.session.last_playback_gaps
+        if gaps:
+            # the take is still aligned; what the reader heard had a gap, so they may want to
+            # read that part again
+            w.statusBar().showMessage(
+                self.tr(
+                    "Take added to the track. The programme you heard broke up %1 time(s) "
+                    "(the computer was busy): listen back to the take."
+                ).replace("%1", str(gaps)),
+                15000,
+            )
+        else:
+            w.statusBar().showMessage(self.tr("Take added to the track."), 5000)
         return timeline
 
     def offer_take_recovery(self) -> bool:
