@@ -293,18 +293,20 @@ def _ducked(clip: Clip, fresh) -> Clip:
 def balance(
     timeline: Timeline, analysis_of: AnalysisOf, settings: BalanceSettings = BalanceSettings()
 ) -> BalanceResult:
-    """Auto-level, bed fades, then auto-duck (speech is found with the new levels), each as
+    """Bed fades, auto-level, then auto-duck (speech is found with the new levels), each as
     `settings` says; what is switched off is taken back out of the model, so turning a part
-    off and on again gives the same programme."""
+    off and on again gives the same programme. A bed is cut before it is measured, so its
+    level is that of what plays, the same at every balance (not the uncut bed's the first
+    time and the cut one's after)."""
+    if settings.bed_fades:
+        timeline = fade_beds(timeline, settings)
+    else:
+        timeline = _map_clips(timeline, lambda t, c: _restore(c))
     decisions: list[LevelDecision] = []
     if settings.auto_level:
         timeline, decisions = level_clips(timeline, analysis_of, settings)
     else:
         timeline = _map_clips(timeline, lambda t, c: c.with_changes(level_db=0.0))
-    if settings.bed_fades:
-        timeline = fade_beds(timeline, settings)
-    else:
-        timeline = _map_clips(timeline, lambda t, c: _restore(c))
     ducked = 0
     if settings.duck:
         timeline, ducked = duck_beds(timeline, analysis_of)

@@ -341,3 +341,26 @@ def test_switching_the_balance_off_takes_its_values_back_out(store, tmp_path):
     assert on != timeline
     off = balance(on, Analyses(store, RATE), BalanceSettings(False, False, False)).timeline
     assert off == timeline
+
+
+def test_a_balanced_programme_balanced_again_is_the_same(store, tmp_path):
+    """The session balances after every edit: a bed cut after the voice keeps the level it
+    got the first time (measured on what plays, not on the uncut bed once and the cut one
+    after), so an unrelated edit does not move the bed."""
+    v = _import(store, tmp_path, "v.wav", speech(10.0, seed=4) * np.float32(0.1))
+    quiet_then_loud = np.concatenate([music(20.0) * np.float32(0.1), music(40.0) * np.float32(0.9)])
+    b = _import(store, tmp_path, "b.wav", quiet_then_loud)
+    timeline = Timeline(
+        RATE,
+        (
+            Track("v", (Clip(v.source_id, 2 * RATE, 10 * RATE),)),
+            Track("b", (Clip(b.source_id, 0, 60 * RATE),), TrackRole.MUSIC_BED),
+        ),
+    )
+    once = balance(timeline, Analyses(store, RATE)).timeline
+    assert once.tracks[1].clips[0].end == 15 * RATE  # cut 3 s after the voice, in the quiet part
+    assert balance(once, Analyses(store, RATE)).timeline == once
+    bed = once.tracks[1].clips[0]
+    plays = _lufs(store.frames(b.source_id, RATE)[: bed.length])
+    target = BalanceSettings().speech_lufs - BalanceSettings().bed_below_speech_lu
+    assert plays + bed.level_db == pytest.approx(target, abs=0.3)
