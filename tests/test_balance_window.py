@@ -175,3 +175,52 @@ def test_a_new_track_takes_the_name_of_its_role(window):
     header.role.setCurrentIndex(header.role.findData("music_bed"))
     header.role.activated.emit(header.role.currentIndex())
     assert w.editor.timeline.tracks[i].name == "Hiệu đài"
+
+
+def test_the_mixer_shows_what_the_balance_did_per_clip(bulletin, qtbot):
+    w = bulletin
+    panel = w.features.get("balance").panel
+    mixer = w.mixer
+    row = mixer.row
+    # between the track strips and the master, where the dock was empty
+    assert row.indexOf(mixer.strips[-1]) < row.indexOf(panel) < row.indexOf(mixer.master)
+    assert panel.table.topLevelItemCount() == 2
+    voice, bed = w.editor.timeline.tracks[0].clips[0], _bed(w)
+    first = panel.table.topLevelItem(0)
+    assert first.text(0) == voice.name
+    assert first.text(2) == f"{voice.level_db:+.1f}"  # the gain the voice clip carries
+    measured = float(first.text(1))
+    assert measured + voice.level_db == pytest.approx(
+        w.settings.get("balance_speech_lufs"), abs=0.1
+    )
+    assert "giọng đọc" in first.text(3)
+    assert panel.table.topLevelItem(1).text(2) == f"{bed.level_db:+.1f}"
+    assert "1/1 đoạn nhạc nền tự hạ" in panel.summary.text()
+    assert "1 đoạn tự nhỏ dần" in panel.summary.text()
+    # the bed's strip says it dips, by the track's depth
+    depth = w.editor.timeline.tracks[1].duck_settings.depth_db
+    assert mixer.strips[1].balance_note.text() == f"tự hạ {depth:g} dB"
+    assert mixer.strips[0].balance_note.text() == "Giọng đọc"
+    # double-click: the clip is selected and the playhead goes to it
+    panel.table.itemDoubleClicked.emit(panel.table.topLevelItem(1), 0)
+    assert w.editor.selection == [ClipRef(1, 0)] and w.editor.playhead == bed.start
+    # the panel follows an edit (after its short delay) and undo
+    w.editor.select([ClipRef(0, 0)])
+    w.features.get("balance").act_auto_level.trigger()
+    qtbot.waitUntil(lambda: panel.table.topLevelItem(0).text(2) == "—", timeout=2000)
+    assert "đã tắt" in panel.table.topLevelItem(0).text(3)
+    w.editor.undo()
+    qtbot.waitUntil(
+        lambda: panel.table.topLevelItem(0).text(2) == f"{voice.level_db:+.1f}", timeout=2000
+    )
+
+
+def test_the_panel_says_when_auto_level_is_off_for_the_programme(bulletin):
+    w = bulletin
+    feature = w.features.get("balance")
+    dialog = feature.dialog()
+    dialog.auto_level.setChecked(False)
+    feature.apply(dialog)
+    assert feature.panel.settings_line.text().startswith("tự cân bằng mức đang TẮT")
+    assert feature.panel.table.topLevelItemCount() == 0
+    assert "0 đoạn đã cân bằng" in feature.panel.summary.text()

@@ -27,5 +27,9 @@
         <source>Short-term loudness (LUFS)</source>
         <translation>Độ lớn ngắn hạn (LUFS)</translation>
     </message>
+    <message>
+        <source>Peak level, dBFS</source>
+        <translation>Mức đỉnh, dBFS</translation>
+    </message>
 </context>
 </TS>

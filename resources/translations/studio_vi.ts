@@ -638,7 +638,39 @@
             <source>Master</source>
             <translation>Tổng</translation>
         </message>
-    </context>
+        <message>
+        <source>Voice</source>
+        <translation>Giọng đọc</translation>
+    </message>
+    <message>
+        <source>Music bed</source>
+        <translation>Nhạc nền</translation>
+    </message>
+    <message>
+        <source>Jingle</source>
+        <translation>Nhạc hiệu</translation>
+    </message>
+    <message>
+        <source>to the target</source>
+        <translation>về mục tiêu</translation>
+    </message>
+    <message>
+        <source>The export brings the whole programme to the target loudness</source>
+        <translation>Khi xuất, cả chương trình được đưa về độ lớn mục tiêu</translation>
+    </message>
+    <message>
+        <source>dips %1 dB</source>
+        <translation>tự hạ %1 dB</translation>
+    </message>
+    <message>
+        <source>%1: dips under the voice by %2 dB (Track → Automatic balance…)</source>
+        <translation>%1: tự hạ %2 dB khi có giọng đọc (Rãnh → Cân bằng tự động…)</translation>
+    </message>
+    <message>
+        <source>%1: levelled by its role (Track → Automatic balance…)</source>
+        <translation>%1: tự cân bằng mức theo vai trò của rãnh (Rãnh → Cân bằng tự động…)</translation>
+    </message>
+</context>
     <context>
         <name>Prompts</name>
         <message>

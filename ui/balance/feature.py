@@ -26,6 +26,7 @@ from audio.errors import localized as _t
 from audio.timeline import TrackRole
 from studio import edits, history
 from studio.history import Description
+from ui.balance.panel import BalancePanel
 from ui.window.feature import Feature
 
 EVEN_OUT = Description(
@@ -163,6 +164,8 @@ class BalanceFeature(Feature):
         self.act_dialog.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.act_dialog.triggered.connect(lambda _=False: self.edit())
         w.add_action("track", self.act_dialog)
+        self.panel = BalancePanel(w, self.act_dialog)
+        w.mixer.set_side_panel(self.panel)
         w.editor.selectionChanged.connect(self._update)
         w.editor.changed.connect(self._update)
         self._update()
@@ -228,6 +231,7 @@ class BalanceFeature(Feature):
         """Save the dialog's settings and balance the programme again, the track's new
         ducking in the same undo step."""
         dialog.save_settings()
+        self.panel.refresh()
         ed = self.window.editor
         ducking = dialog.ducking()
         tl = ed.timeline

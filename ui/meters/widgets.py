@@ -381,3 +381,37 @@ class PeakBar(QWidget):
                 p.fillRect(QRectF(0, i * h, self.width() * frac, h - 1), colour)
         p.setPen(Qt.PenStyle.NoPen)
         p.end()
+
+
+class PeakScale(QWidget):
+    """The dB figures beside a vertical PeakBar, on the bar's own scale (0 at the top,
+    PEAK_FLOOR_DB at the bottom): a meter you can read, not just watch."""
+
+    MARKS = (0, -6, -12, -20, -30, -40, -60)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFixedWidth(22)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setToolTip(tr("Peak level, dBFS"))
+
+    def y_of(self, db: float) -> float:
+        return self.height() * (min(0.0, max(PEAK_FLOOR_DB, db)) / PEAK_FLOOR_DB)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
+        p.setFont(font)
+        p.setPen(self.palette().windowText().color())
+        line = float(p.fontMetrics().height())
+        w = self.width()
+        free_from = 0.0  # figures never overlap: on a short meter only some are written
+        for db in self.MARKS:
+            y = self.y_of(db)
+            p.drawLine(QPointF(w - 3, y), QPointF(w, y))
+            top = min(max(y - line / 2, 0.0), self.height() - line)  # inside the widget
+            if top >= free_from:
+                p.drawText(QRectF(0, top, w - 4, line), Qt.AlignmentFlag.AlignRight, str(db))
+                free_from = top + line
+        p.end()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from audio.timeline import TrackRole
 from studio import history
-from ui.meters.widgets import PeakBar
+from ui.meters.widgets import PeakBar, PeakScale
 from ui.timeline.view import RULER_H
 
 HEADER_W = 236
@@ -263,10 +263,17 @@ class MixerStrip(QFrame):
         self.index = index  # None: the master
         self.setObjectName("MasterStrip" if index is None else "MixerStrip")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setFixedWidth(112 if index is None else 96)
+        self.setFixedWidth(120 if index is None else 104)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(False)
+        # what the balance does to this track: its role, and whether it dips under the voice
+        self.balance_note = QLabel()
+        self.balance_note.setObjectName("StripBalance")
+        self.balance_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        small = self.balance_note.font()
+        small.setPointSizeF(max(6.5, small.pointSizeF() * 0.85))
+        self.balance_note.setFont(small)
         self.fader = QSlider(Qt.Orientation.Vertical)
         self.fader.setRange(-600, 120)  # tenths of a dB
         self.fader.setToolTip(self.tr("Gain in dB (double-click the value to type it)"))
@@ -277,23 +284,30 @@ class MixerStrip(QFrame):
         self.value.setKeyboardTracking(False)
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.meter = PeakBar(vertical=True)
+        self.scale = PeakScale()
         mid = QHBoxLayout()
+        mid.setSpacing(2)
         mid.addWidget(self.fader, 1, Qt.AlignmentFlag.AlignHCenter)
         mid.addWidget(self.meter)
+        mid.addWidget(self.scale)
         col = QVBoxLayout(self)
         col.setContentsMargins(4, 4, 4, 4)
         col.setSpacing(3)
         col.addWidget(self.title)
+        col.addWidget(self.balance_note)
         if index is not None:
             self.pan = QSlider(Qt.Orientation.Horizontal)
             self.pan.setRange(-100, 100)
             self.pan.setToolTip(self.tr("Pan"))
+            # pan, mute and solo on one row: the strip stays short enough for the fader and
+            # meter to be read in the dock on a 768-pixel screen
             row = QHBoxLayout()
+            row.setSpacing(2)
             self.mute = _toggle("M", self.tr("Mute"), "mute")
             self.solo = _toggle("S", self.tr("Solo: hear only soloed tracks"), "solo")
+            row.addWidget(self.pan, 1)
             row.addWidget(self.mute)
             row.addWidget(self.solo)
-            col.addWidget(self.pan)
             col.addLayout(row)
             self.mute.toggled.connect(lambda v: self._set(history.TRACK_MUTE, mute=v))
             self.solo.toggled.connect(lambda v: self._set(history.TRACK_SOLO, solo=v))
@@ -303,7 +317,10 @@ class MixerStrip(QFrame):
             self.loudness = QLabel()
             self.loudness.setObjectName("LoudnessReading")
             self.loudness.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.loudness.setWordWrap(True)
+            # no word wrap (the text has its own line break): a wrapping label gives the
+            # mixer a height-for-width, and the scroll area then takes the preferred height
+            # instead of the dock's, so the strips scrolled on a 768-pixel screen
+            self.loudness.setWordWrap(False)
             col.addWidget(self.loudness)
         col.addLayout(mid, 1)
         col.addWidget(self.value)
@@ -352,15 +369,20 @@ class MixerStrip(QFrame):
         if self.index is None:
             gain = tl.master_gain_db
             self.title.setText(self.tr("Master"))
+            self.balance_note.setText(self.tr("to the target"))
+            self.balance_note.setToolTip(
+                self.tr("The export brings the whole programme to the target loudness")
+            )
         else:
             if self.index >= len(tl.tracks):
                 return
             t = tl.tracks[self.index]
             gain = t.gain_db
             self.title.setText(
-                self.fontMetrics().elidedText(t.name, Qt.TextElideMode.ElideRight, 86)
+                self.fontMetrics().elidedText(t.name, Qt.TextElideMode.ElideRight, 94)
             )
             self.title.setToolTip(t.name)
+            self._show_balance(t)
             for w, v in ((self.mute, t.mute), (self.solo, t.solo)):
                 w.blockSignals(True)
                 w.setChecked(v)
@@ -377,6 +399,27 @@ class MixerStrip(QFrame):
             self.value.setValue(gain)
             self.value.blockSignals(False)
 
+    def _show_balance(self, track) -> None:
+        role = {
+            TrackRole.VOICE: self.tr("Voice"),
+            TrackRole.MUSIC_BED: self.tr("Music bed"),
+            TrackRole.JINGLE: self.tr("Jingle"),
+        }.get(track.role, "")
+        duck = track.duck_settings
+        if duck.enabled and track.role != TrackRole.VOICE:
+            text = self.tr("dips %1 dB").replace("%1", f"{duck.depth_db:g}")
+            tip = self.tr("%1: dips under the voice by %2 dB (Track → Automatic balance…)")
+            tip = tip.replace("%1", role).replace("%2", f"{duck.depth_db:g}")
+        else:
+            text = role
+            tip = self.tr("%1: levelled by its role (Track → Automatic balance…)").replace(
+                "%1", role
+            )
+        self.balance_note.setText(
+            self.balance_note.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 94)
+        )
+        self.balance_note.setToolTip(tip)
+
 
 class MixerPanel(QScrollArea):
     def __init__(self, editor, parent=None):
@@ -392,12 +435,25 @@ class MixerPanel(QScrollArea):
         self.strips: list[MixerStrip] = []
         self.master = MixerStrip(editor, None)
         self.target_lufs: float | None = -16.0
+        self.side: QWidget | None = None
         self.row.addStretch(1)
         self.row.addWidget(self.master)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.set_loudness(None)
         editor.changed.connect(self.refresh)
         self.refresh()
+
+    def set_side_panel(self, widget: QWidget) -> None:
+        """`widget` takes the room between the track strips and the master (a feature's
+        summary, e.g. the balance), instead of empty space."""
+        stretch = self.row.itemAt(self.row.indexOf(self.master) - 1)
+        if self.side is None and stretch is not None and stretch.spacerItem() is not None:
+            self.row.removeItem(stretch)
+        elif self.side is not None:
+            self.row.removeWidget(self.side)
+            self.side.deleteLater()
+        self.side = widget
+        self.row.insertWidget(self.row.indexOf(self.master), widget, 1)
 
     def refresh(self) -> None:
         tracks = self.editor.timeline.tracks
