@@ -360,6 +360,12 @@ def item_start(timeline: Timeline, script: Script, index: int) -> int:
     return start
 
 
+def item_place(timeline: Timeline, script: Script, index: int) -> tuple[int, int | None]:
+    """Where a new take of item `index` will begin, and on which track (None: the voice
+    track does not exist yet; placing the take adds it)."""
+    return item_start(timeline, script, index), timeline.track_index(script.voice_track)
+
+
 def script_end(timeline: Timeline, script: Script) -> int:
     """The frame just after the last item that takes room (the anchor for an empty script)."""
     if not script.items:

@@ -193,3 +193,37 @@ def test_a_pass_whose_programme_broke_up_says_so(qtbot, window, monkeypatch):
     assert rec.stop_record() is not None
     message = w.statusBar().currentMessage()
     assert "Đã thêm bản thu vào rãnh" in message and "ngắt quãng 2 lần" in message, message
+
+
+def test_a_script_item_s_take_grows_where_it_will_land(qtbot, window):
+    from studio.script import item_start
+
+    w, rec = window
+    script = w.features.get("script")
+    script.panel.text.setPlainText("Kính thưa bà con.\n\nTin thứ nhất về mưa lớn.\n\nXin chào.")
+    script.apply_text()
+    view = w.timeline_view
+    p = w.editor.programme
+    voice = p.timeline.track_index(p.script.voice_track)
+    player = _tone_player()
+    player.play()
+    try:
+        assert script.record_item(0), w.prompts.asked
+        qtbot.waitUntil(
+            lambda: view.live is not None and view.live.length > RATE // 2, timeout=8000
+        )
+        expected = voice if voice is not None else len(p.timeline.tracks)
+        assert view.live.start == item_start(p.timeline, p.script, 0)
+        assert list(view.live.columns) == [expected]
+        assert w.editor.playhead == view.live.end  # the playhead runs with the reading
+        assert float(np.abs(view.live.maxs).max()) > 0.2
+        qtbot.wait(600)
+        assert script.stop_item() is not None
+    finally:
+        player.stop()
+    qtbot.waitUntil(lambda: view.live is None, timeout=3000)
+    p = w.editor.programme
+    assert p.script.items[0].take is not None
+    voice = p.timeline.tracks[p.timeline.track_index(p.script.voice_track)]
+    assert [c.source_id for c in voice.clips] == [p.script.items[0].take]
+    assert rec.take_owner is None and rec.owner_place is None

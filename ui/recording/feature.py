@@ -49,6 +49,8 @@ class RecordingFeature(Feature):
         # A feature that started the panel's take for itself (the script's item takes) gets
         # that one take instead of the playhead: set before starting, cleared once it is used.
         self.take_owner = None
+        # where the owner will place that take, (start frame, track), to draw it growing there
+        self.owner_place: tuple[int, int] | None = None
         self._panel_take_start = 0
         self._panel_take_track = 0
         # The take grows on its track and the playhead runs with it: read on the GUI timer
@@ -124,18 +126,25 @@ class RecordingFeature(Feature):
         return self.session.round_trip
 
     def _panel_record_toggled(self, on: bool) -> None:
-        """The panel's take began (its button, or the timer): it lands at the playhead."""
-        if on and self.take_owner is None:  # an owner (the script) places its take itself
-            ed = self.window.editor
+        """The panel's take began (its button, or the timer): it lands at the playhead, or
+        where its owner (the script) said it will place it."""
+        if not on:
+            return
+        ed = self.window.editor
+        if self.take_owner is not None:
+            if self.owner_place is None:
+                return
+            self._panel_take_start, self._panel_take_track = self.owner_place
+        else:
             self._panel_take_start = ed.playhead
             if ed.timeline.tracks:
                 self._panel_take_track = self.session.take_track(ed.timeline, ed.current_track)
             else:
                 self._panel_take_track = 0
-            self.bar.meter.reset_clip()  # a new take: the clip light is about this one
-            self.bar.set_elapsed(clock(0, ed.rate))
-            self.bar.show()
-            self._live_timer.start()
+        self.bar.meter.reset_clip()  # a new take: the clip light is about this one
+        self.bar.set_elapsed(clock(0, ed.rate))
+        self.bar.show()
+        self._live_timer.start()
 
     def show_live(self) -> None:
         """On the GUI timer: draw the take growing on its track(s), move the playhead to
@@ -166,7 +175,8 @@ class RecordingFeature(Feature):
         """A take recorded with the panel's own button lands at the playhead where it began,
         on the armed track (one undo step). Overlapped clips move to the takes lane."""
         if self.take_owner is not None:
-            owner, self.take_owner = self.take_owner, None
+            owner, self.take_owner, self.owner_place = self.take_owner, None, None
+            self.window.timeline_view.set_live(None)
             return owner(take)
         w = self.window
         if take is None or take.frames <= 0:

@@ -112,7 +112,9 @@ class ScriptPanel(QWidget):
             for col, value in enumerate(cells):
                 cell = QTableWidgetItem(value)
                 if col:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.items.setItem(row, col, cell)
         if selected is not None and selected < len(timing.items):
             self.items.selectRow(selected)
@@ -307,14 +309,26 @@ class ScriptFeature(Feature):
             self.window.prompts.error(self.tr("Type the script and press Apply first."))
         else:
             feature.take_owner = self._take_finished
+            feature.owner_place = self._take_place(index)
             self.recording_item = index
             ok = panel.start_recording()
             if not ok:
-                feature.take_owner = None
+                feature.take_owner = feature.owner_place = None
                 self.recording_item = None
         if self.prompter is not None:
             self.prompter.set_recording(ok)
         return ok
+
+    def _take_place(self, index: int) -> tuple[int, int] | None:
+        """Where item `index`'s take will land, to draw it growing there (no voice track
+        yet: the new last track that placing it adds)."""
+        from studio.script import item_place
+
+        programme = self.window.editor.programme
+        if not 0 <= index < len(programme.script.items):
+            return None
+        start, track = item_place(programme.timeline, programme.script, index)
+        return start, len(programme.timeline.tracks) if track is None else track
 
     def stop_item(self):
         feature = self._recording_panel()
