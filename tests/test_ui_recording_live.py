@@ -218,6 +218,14 @@ def test_a_script_item_s_take_grows_where_it_will_land(qtbot, window):
         assert w.editor.playhead == view.live.end  # the playhead runs with the reading
         assert float(np.abs(view.live.maxs).max()) > 0.2
         qtbot.wait(600)
+        # drawn on the row of the voice track (a new programme has none yet: the row that
+        # placing the take will add)
+        view.set_zoom(RATE / 100)
+        view.scroll_to_frame(0, 0)
+        image = view.viewport().grab().toImage()
+        top = view.track_top(expected)
+        x0, x1 = int(view.x_of(view.live.start)), int(view.x_of(view.live.end))
+        assert _red_pixels(image, top + 20, top + view.track_height - 6, x0 + 4, x1 - 4) > 50
         assert script.stop_item() is not None
     finally:
         player.stop()

@@ -36,8 +36,9 @@ def reset_language(qapp):
 
 
 def open_window(qtbot, home):
-    w = build_window(home, Settings(home.settings_file), player_factory=fake_factory,
-                     synchronous_jobs=True)
+    w = build_window(
+        home, Settings(home.settings_file), player_factory=fake_factory, synchronous_jobs=True
+    )
     w.prompts = ScriptedPrompts()
     features = install_features(w)
     qtbot.addWidget(w)

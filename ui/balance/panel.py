@@ -155,12 +155,18 @@ class BalancePanel(QWidget):
                 "Thêm đoạn vào rãnh: mỗi đoạn được tự cân bằng mức theo vai trò của rãnh.",
             )
         else:
-            text = _t(
-                f"{levelled} clips levelled · {ducked} of {len(beds)} bed clips dip under "
-                f"the voice · {faded} fade out",
-                f"{levelled} đoạn đã cân bằng · {ducked}/{len(beds)} đoạn nhạc nền tự hạ "
-                f"dưới giọng · {faded} đoạn tự nhỏ dần",
-            )
+            parts = [_t(f"{levelled} clips levelled", f"{levelled} đoạn đã cân bằng")]
+            if beds:
+                parts.append(
+                    _t(
+                        f"{ducked} of {len(beds)} bed clips dip under the voice",
+                        f"{ducked}/{len(beds)} đoạn nhạc nền tự hạ dưới giọng",
+                    )
+                )
+                parts.append(_t(f"{faded} fade out", f"{faded} đoạn tự nhỏ dần"))
+            else:
+                parts.append(_t("no music bed", "chưa có nhạc nền"))
+            text = " · ".join(parts)
         _set_line(self.summary, text)
 
     def _go_to(self, item: QTreeWidgetItem) -> None:

@@ -510,9 +510,9 @@ class PresetPage(QWizardPage):
         col.addStretch(1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        self.buttons.get(
-            self.w.values["export_preset"], self.buttons["loudspeaker"]
-        ).setChecked(True)
+        self.buttons.get(self.w.values["export_preset"], self.buttons["loudspeaker"]).setChecked(
+            True
+        )
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt override
         self.w.values["export_preset"] = next(k for k, b in self.buttons.items() if b.isChecked())
@@ -654,9 +654,7 @@ class DonePage(QWizardPage):
             + (v["commune"] or "—"),
             _t("Loudness", "Độ lớn")
             + ": "
-            + dict((k, _t(*n)) for k, n, _ in PRESETS).get(
-                v["export_preset"], v["export_preset"]
-            ),
+            + dict((k, _t(*n)) for k, n, _ in PRESETS).get(v["export_preset"], v["export_preset"]),
             _t("Audio folder", "Thư mục âm thanh") + ": " + v["media_folder"],
         ]
         self.summary.setText(

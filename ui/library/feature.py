@@ -175,7 +175,7 @@ class LibraryFeature(Feature):
         return self.place_segments(segments, name, self.drop_frame(x))
 
     def add_at_playhead(self, segments) -> bool:
-        """"Add at playhead": jingles and beds go to a track of their role (made and named
+        """ "Add at playhead": jingles and beds go to a track of their role (made and named
         after it when the programme has none), anything else to the current track."""
         from audio.timeline import TrackRole
 

@@ -91,7 +91,6 @@ class Prompter(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
 
-
     # -- content ------------------------------------------------------------------------------
     def set_timing(self, timing) -> None:
         self.timing = timing
@@ -111,9 +110,7 @@ class Prompter(QDialog):
         parts = []
         for item in items:
             here = item.index == self.current
-            style = (
-                "background:#fff3b0;color:#111;" if here else "color:#777;"
-            )
+            style = "background:#fff3b0;color:#111;" if here else "color:#777;"
             mark = "●" if item.take else "○"
             parts.append(
                 f'<a name="i{item.index}"></a>'

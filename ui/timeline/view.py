@@ -227,7 +227,10 @@ class TimelineView(QAbstractScrollArea):
         hbar.setRange(0, max(0, min(total_px - w, MAX_SCROLL_PX)))
         hbar.setPageStep(w)
         hbar.setSingleStep(max(w // 20, 1))
-        content_h = RULER_H + len(tl.tracks) * self.track_height + 20
+        rows = len(tl.tracks)
+        if self.live is not None and self.live.columns:
+            rows = max(rows, max(self.live.columns) + 1)  # a take's track still to be added
+        content_h = RULER_H + rows * self.track_height + 20
         vbar = self.verticalScrollBar()
         vbar.setRange(0, max(0, content_h - self.viewport().height()))
         vbar.setPageStep(self.viewport().height())
@@ -332,6 +335,14 @@ class TimelineView(QAbstractScrollArea):
             if top + self.track_height < max(RULER_H, exposed.top()):
                 continue
             self._paint_track(p, t, top, rx0, rx1, f0, f1, step)
+        live = self.live
+        if live is not None and live.length > 0:
+            # a take for a track that placing it will add (a first take, a script's first
+            # reading): it grows on the row that track will take
+            for t in sorted(c for c in live.columns if c >= len(tl.tracks)):
+                top = self.track_top(t)
+                if RULER_H - self.track_height < top <= h:
+                    self._paint_live(p, t, top, rx0, rx1, live)
         self._paint_range(p, h)
         self._paint_markers(p, f0, f1, h)
         self._paint_ruler(p, rx0, rx1, f0, f1, step, minor)
