@@ -224,3 +224,28 @@ def test_the_panel_says_when_auto_level_is_off_for_the_programme(bulletin):
     assert feature.panel.settings_line.text().startswith("tự cân bằng mức đang TẮT")
     assert feature.panel.table.topLevelItemCount() == 0
     assert "0 đoạn đã cân bằng" in feature.panel.summary.text()
+
+
+def test_the_clip_title_row_keeps_the_name_badge_and_fade_handles_apart(bulletin):
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.timeline.view import HANDLE_PX
+
+    w = bulletin
+    view = w.timeline_view
+    tl = w.editor.timeline
+    bed = _bed(w).with_changes(fade_in=RATE)  # a fade-in handle 1 s into the title row
+    w.editor.apply(tl.with_track(1, tl.tracks[1].with_changes(clips=(bed,))), history.FADE_IN)
+    bed = _bed(w)
+    assert bed.fade_out > 0 and bed.level_db != 0  # the balance's fade-out and level
+    fm = QFontMetrics(view.font())
+    for zoom in (RATE / 40, RATE / 80):  # 40 and 80 px a second
+        view.set_zoom(zoom)
+        view.scroll_to_frame(0, 0)
+        rect = view.clip_rect(1, bed)
+        x_in, x_out = view._fade_handle_xs(bed, rect)
+        text_x, end, badge = view.title_row(bed, rect, fm)
+        assert text_x >= x_in + HANDLE_PX / 2  # the name starts after the fade-in handle
+        assert badge is not None
+        assert badge.right() <= x_out - HANDLE_PX / 2  # the badge ends before the fade-out's
+        assert end <= badge.left()  # and the name stops before the badge

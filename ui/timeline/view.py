@@ -638,9 +638,13 @@ class TimelineView(QAbstractScrollArea):
         left = max(rect.left(), -10.0)
         right = min(rect.right(), w + 10.0)
         if width > 48:
+            # the title row: [fade-in handle] name … level badge [fade-out handle], nothing
+            # drawn over another (the handles sit where the fades end)
+            text_x, end, badge = self.title_row(clip, rect, p.fontMetrics())
+            if badge is not None:
+                self._paint_level_badge(p, clip, badge)
             p.setPen(pal.text if pal.lane.lightness() > 128 else QColor("#f0f0f0"))
-            text_x = max(rect.left() + HANDLE_PX + 4, 4)
-            avail = rect.right() - text_x - 4
+            avail = end - text_x - 4
             if avail > 24:
                 label = clip.name or clip.source_id[:8]
                 if clip.gain_db:
@@ -650,7 +654,6 @@ class TimelineView(QAbstractScrollArea):
                         label, Qt.TextElideMode.ElideRight, int(avail)
                     )
                 p.drawText(QPointF(text_x, rect.top() + TITLE_H - 4), label)
-            self._paint_level_badge(p, clip, rect)
         wave_top = rect.top() + TITLE_H
         bottom = rect.bottom()
         fpp = self.frames_per_px
@@ -687,16 +690,25 @@ class TimelineView(QAbstractScrollArea):
             return ""
         return localized(f"auto {clip.level_db:+.1f} dB", f"tự động {clip.level_db:+.1f} dB")
 
-    def _paint_level_badge(self, p, clip: Clip, rect: QRectF) -> None:
+    def title_row(self, clip: Clip, rect: QRectF, fm) -> tuple[float, float, QRectF | None]:
+        """Where a clip's name may go (from x, to x) and its level badge (None: no badge or
+        no room): [fade-in handle] name … badge [fade-out handle], nothing over another
+        (the handles sit where the fades end, so they can be anywhere in the row)."""
+        x_in, x_out = self._fade_handle_xs(clip, rect)
+        text_x = max(rect.left() + HANDLE_PX + 4, x_in + HANDLE_PX / 2 + 4, 4)
+        end = min(rect.right(), x_out - HANDLE_PX / 2 - 3)
         text = self.level_badge(clip)
-        if not text:
-            return
-        fm = p.fontMetrics()
-        w = fm.horizontalAdvance(text) + 8
-        if rect.width() < w + 3 * HANDLE_PX + 40:
-            return
-        right = min(rect.right(), self.viewport().width()) - HANDLE_PX - 4
-        box = QRectF(right - w, rect.top() + 2, w, TITLE_H - 5)
+        badge = None
+        if text:
+            w = fm.horizontalAdvance(text) + 8
+            right = min(end, rect.right() - HANDLE_PX - 4, self.viewport().width() - HANDLE_PX - 4)
+            if rect.width() >= w + 3 * HANDLE_PX + 40 and right - w >= text_x:
+                badge = QRectF(right - w, rect.top() + 2, w, TITLE_H - 5)
+                end = badge.left() - 2
+        return text_x, end, badge
+
+    def _paint_level_badge(self, p, clip: Clip, box: QRectF) -> None:
+        text = self.level_badge(clip)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 90, 160, 200) if clip.auto_level else QColor(120, 120, 120, 200))
         p.drawRoundedRect(box, 3, 3)
