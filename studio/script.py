@@ -360,10 +360,11 @@ def item_start(timeline: Timeline, script: Script, index: int) -> int:
     return start
 
 
-def item_place(timeline: Timeline, script: Script, index: int) -> tuple[int, int | None]:
-    """Where a new take of item `index` will begin, and on which track (None: the voice
-    track does not exist yet; placing the take adds it)."""
-    return item_start(timeline, script, index), timeline.track_index(script.voice_track)
+def item_place(timeline: Timeline, script: Script, index: int) -> tuple[int, int]:
+    """Where a new take of item `index` will begin, and the index of its track (the voice
+    track, or the last one that placing the take adds, as `_voice_track_index` does)."""
+    track = timeline.track_index(script.voice_track)
+    return item_start(timeline, script, index), len(timeline.tracks) if track is None else track
 
 
 def script_end(timeline: Timeline, script: Script) -> int:

@@ -639,18 +639,6 @@
             <translation>Tổng</translation>
         </message>
         <message>
-        <source>Voice</source>
-        <translation>Giọng đọc</translation>
-    </message>
-    <message>
-        <source>Music bed</source>
-        <translation>Nhạc nền</translation>
-    </message>
-    <message>
-        <source>Jingle</source>
-        <translation>Nhạc hiệu</translation>
-    </message>
-    <message>
         <source>to the target</source>
         <translation>về mục tiêu</translation>
     </message>

@@ -130,17 +130,12 @@ class BalancePanel(QWidget):
         decisions = self._decisions(s)
         self.table.clear()
         for d in decisions:
-            item = QTreeWidgetItem(
-                [
-                    d.clip_name,
-                    _db(d.measured_lufs),
-                    _db(d.level_db, signed=True) if d.target_lufs is not None else "—",
-                    _t(d.reason_en, d.reason_vi),
-                ]
-            )
+            why = _t(d.reason_en, d.reason_vi)
+            gain = _db(d.level_db, signed=True) if d.target_lufs is not None else "—"
+            item = QTreeWidgetItem([d.clip_name, _db(d.measured_lufs), gain, why])
             item.setData(0, Qt.ItemDataRole.UserRole, (d.track, d.clip))
             item.setToolTip(0, f"{d.track_name} · {d.clip_name}")
-            item.setToolTip(3, _t(d.reason_en, d.reason_vi))
+            item.setToolTip(3, why)
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             self.table.addTopLevelItem(item)

@@ -320,15 +320,13 @@ class ScriptFeature(Feature):
         return ok
 
     def _take_place(self, index: int) -> tuple[int, int] | None:
-        """Where item `index`'s take will land, to draw it growing there (no voice track
-        yet: the new last track that placing it adds)."""
+        """Where item `index`'s take will land (start, track), to draw it growing there."""
         from studio.script import item_place
 
         programme = self.window.editor.programme
         if not 0 <= index < len(programme.script.items):
             return None
-        start, track = item_place(programme.timeline, programme.script, index)
-        return start, len(programme.timeline.tracks) if track is None else track
+        return item_place(programme.timeline, programme.script, index)
 
     def stop_item(self):
         feature = self._recording_panel()

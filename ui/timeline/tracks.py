@@ -44,6 +44,16 @@ def _toggle(text: str, tip: str, object_name: str) -> QToolButton:
     return b
 
 
+def role_names() -> dict[TrackRole, str]:
+    """The roles as the track header's role box names them (the mixer strips say the same)."""
+    tr = QCoreApplication.translate
+    return {
+        TrackRole.VOICE: tr("TrackHeader", "Voice"),
+        TrackRole.MUSIC_BED: tr("TrackHeader", "Music bed"),
+        TrackRole.JINGLE: tr("TrackHeader", "Jingle"),
+    }
+
+
 class TrackHeader(QFrame):
     """Name, role, arm, mute, solo, gain, pan and a level bar for one track."""
 
@@ -56,12 +66,7 @@ class TrackHeader(QFrame):
         self.name = QLineEdit()
         self.name.setToolTip(self.tr("Track name"))
         self.role = QComboBox()
-        roles = (
-            (TrackRole.VOICE, self.tr("Voice")),
-            (TrackRole.MUSIC_BED, self.tr("Music bed")),
-            (TrackRole.JINGLE, self.tr("Jingle")),
-        )
-        for role, text in roles:
+        for role, text in role_names().items():
             self.role.addItem(text, str(role))
         self.role.setToolTip(self.tr("What this track holds"))
         self.arm = _toggle("●", self.tr("Arm for recording"), "arm")
@@ -400,11 +405,7 @@ class MixerStrip(QFrame):
             self.value.blockSignals(False)
 
     def _show_balance(self, track) -> None:
-        role = {
-            TrackRole.VOICE: self.tr("Voice"),
-            TrackRole.MUSIC_BED: self.tr("Music bed"),
-            TrackRole.JINGLE: self.tr("Jingle"),
-        }.get(track.role, "")
+        role = role_names().get(track.role, "")
         duck = track.duck_settings
         if duck.enabled and track.role != TrackRole.VOICE:
             text = self.tr("dips %1 dB").replace("%1", f"{duck.depth_db:g}")
